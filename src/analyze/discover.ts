@@ -1,0 +1,460 @@
+/**
+ * Call-site discovery: every Redis command call in the project with its resolved key templates.
+ * Walks the raw TypeScript trees (no ts-morph wrappers in the hot loop) and asks the type
+ * checker only about calls whose method name is a Redis command.
+ */
+import { ts } from 'ts-morph';
+import { concatTemplates, type Template } from '../keys/template.js';
+import { keyIndexes, lookupCommand, type CommandInfo } from '../redis/commands.js';
+import { clientKindOfDeclarationFile, clientOf, type ClientContext, type ClientValue } from '../redis/clients.js';
+import {
+  constructorAssignments,
+  enclosingClass,
+  enclosingFunction,
+  enclosingFunctionName,
+  findClassMember,
+  followImport,
+  isFunctionNode,
+  lookupName,
+  skipOuterExpressions,
+  type FunctionNode,
+} from '../resolve/declarations.js';
+import { bindCall, calledFunction, EMPTY_ENV, propertyNameText, resolveKey, type Env } from '../resolve/resolve-key.js';
+import type { ClientKind, TtlInfo } from '../types.js';
+import { inlineTtl } from './ttl.js';
+
+export interface DraftKey {
+  source: string;
+  /** Empty when the key is wholly unknown. */
+  templates: Template[];
+}
+
+export interface SiteDraft {
+  file: ts.SourceFile;
+  /** Where the call starts (for a wrapper call site, the caller's call). */
+  node: ts.Node;
+  client: ClientKind;
+  info: CommandInfo;
+  keys: DraftKey[];
+  /** The expiry the call sets itself; later expire calls are folded in by the checks. */
+  ttl: TtlInfo | null;
+  /** The function the call sits in: the unit of "same function" checks. */
+  fn: ts.Node | undefined;
+  functionName: string | null;
+  /** The pipeline / multi the command is queued on, if any. */
+  pipeline: ts.Node | undefined;
+}
+
+/** A command inside a wrapper function whose key is one of the function's parameters. */
+interface WrapperSite {
+  fn: FunctionNode;
+  info: CommandInfo;
+  client: ClientKind;
+  prefix?: Template;
+  keyExprs: ts.Expression[];
+  ttl: TtlInfo | null;
+}
+
+const MAX_WRAPPER_LAYERS = 4;
+const PIPELINE_METHODS = new Set(['pipeline', 'multi']);
+const RAW_COMMAND_METHODS = new Set(['call', 'send_command', 'sendCommand', 'callBuffer']);
+
+export function discoverCallSites(files: readonly ts.SourceFile[], ctx: ClientContext): SiteDraft[] {
+  const sites: SiteDraft[] = [];
+  const wrappers = new Map<FunctionNode, WrapperSite[]>();
+  for (const file of files) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) inspectCall(node, file, ctx, sites, wrappers);
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
+  if (wrappers.size > 0) expandWrappers(files, ctx, wrappers, sites);
+  return sites;
+}
+
+interface CommandCall {
+  info: CommandInfo;
+  args: ts.Expression[];
+  /** Where the command is written: the call, or one entry of a batch array. */
+  node: ts.Node;
+}
+
+function inspectCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext, sites: SiteDraft[], wrappers: Map<FunctionNode, WrapperSite[]>): void {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return;
+  const method = callee.name.text;
+  const commands = commandsOf(call, method);
+  if (commands.length === 0) return;
+  const client = recognizeClient(callee, ctx);
+  if (!client) return;
+  for (const command of commands) {
+    const site = buildSite(command, call, file, client, ctx);
+    if (site === 'wrapper') {
+      addWrapper(command, call, client, wrappers);
+    } else if (site) sites.push(site);
+  }
+}
+
+/** The commands one call issues (a batch `pipeline([[…], […]])` issues several). */
+function commandsOf(call: ts.CallExpression, method: string): CommandCall[] {
+  const args = [...call.arguments];
+  if (RAW_COMMAND_METHODS.has(method)) {
+    const arrayArg = args.map((a) => skipOuterExpressions(a)).find(ts.isArrayLiteralExpression);
+    if (method === 'sendCommand' && arrayArg) return rawCommand([...arrayArg.elements], call);
+    return rawCommand(args, call);
+  }
+  if (PIPELINE_METHODS.has(method)) {
+    const batch = args[0] && skipOuterExpressions(args[0]);
+    if (!batch || !ts.isArrayLiteralExpression(batch)) return [];
+    return batch.elements.flatMap((entry) => {
+      const e = skipOuterExpressions(entry);
+      return ts.isArrayLiteralExpression(e) ? rawCommand([...e.elements], e) : [];
+    });
+  }
+  const info = lookupCommand(method);
+  return info ? [{ info, args, node: call }] : [];
+}
+
+function rawCommand(elements: ts.Expression[], node: ts.Node): CommandCall[] {
+  const name = elements[0] && skipOuterExpressions(elements[0]);
+  if (!name || !ts.isStringLiteralLike(name)) return [];
+  const info = lookupCommand(name.text);
+  return info ? [{ info, args: elements.slice(1), node }] : [];
+}
+
+/**
+ * The client behind `receiver.method`: by the method's declaration when the checker knows it
+ * (a Map#get or a user's own class is then not Redis), by data flow otherwise.
+ */
+function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext): ClientValue | undefined {
+  const flow = clientOf(callee.expression, ctx);
+  if (ctx.checker) {
+    let declarations: ts.Declaration[] | undefined;
+    try {
+      declarations = ctx.checker.getSymbolAtLocation(callee.name)?.declarations;
+    } catch {
+      declarations = undefined;
+    }
+    if (declarations && declarations.length > 0) {
+      const kind = clientKindOfDeclarationFile(declarations[0].getSourceFile().fileName);
+      if (!kind) return undefined;
+      return flow && flow.kind === kind ? flow : { kind, pipeline: flow?.pipeline ?? false };
+    }
+  }
+  return flow;
+}
+
+function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.SourceFile, client: ClientValue, ctx: ClientContext): SiteDraft | 'wrapper' | undefined {
+  const keyExprs = keyExpressions(command);
+  const prefix = appliesPrefix(command.info) ? client.keyPrefix : undefined;
+  const fn = enclosingFunction(call);
+  const keys: DraftKey[] = [];
+  for (const expr of keyExprs) {
+    const resolved = resolveKey(expr, ctx);
+    if (fn && isFunctionNode(fn) && isPassThrough(resolved.passThrough, resolved.templates, fn)) return 'wrapper';
+    keys.push(draftKey(expr, resolved.templates, prefix));
+  }
+  return {
+    file,
+    node: command.node,
+    client: client.kind,
+    info: command.info,
+    keys,
+    ttl: inlineTtl(command.info.name, command.args),
+    fn,
+    functionName: enclosingFunctionName(call),
+    pipeline: pipelineOf(call),
+  };
+}
+
+function draftKey(expr: ts.Expression, templates: Template[], prefix: Template | undefined): DraftKey {
+  const withPrefix = prefix ? templates.map((t) => concatTemplates(prefix, t)) : templates;
+  return { source: sourceText(expr), templates: withPrefix.filter((t) => t.segments.some((s) => s.kind === 'literal')) };
+}
+
+/**
+ * A key that is a parameter of the enclosing function makes that function a wrapper layer: the
+ * site is reported at its callers with their arguments substituted. Only a whole-key parameter
+ * or a parameter named like a key counts, so `getProduct(id)` stays an ordinary call site.
+ */
+function isPassThrough(params: Set<ts.ParameterDeclaration>, templates: Template[], fn: FunctionNode): boolean {
+  for (const param of params) {
+    if (param.parent !== fn) continue;
+    const name = ts.isIdentifier(param.name) ? param.name.text : '';
+    const wholeKey = templates.length === 1 && templates[0].segments.length === 1 && templates[0].segments[0].kind === 'hole';
+    if (wholeKey || /key/i.test(name)) return true;
+  }
+  return false;
+}
+
+function addWrapper(command: CommandCall, call: ts.CallExpression, client: ClientValue, wrappers: Map<FunctionNode, WrapperSite[]>): void {
+  const fn = enclosingFunction(call);
+  if (!fn || !isFunctionNode(fn)) return;
+  const list = wrappers.get(fn) ?? [];
+  list.push({
+    fn,
+    info: command.info,
+    client: client.kind,
+    prefix: appliesPrefix(command.info) ? client.keyPrefix : undefined,
+    keyExprs: keyExpressions(command),
+    ttl: inlineTtl(command.info.name, command.args),
+  });
+  wrappers.set(fn, list);
+}
+
+/** Follows wrapper layers to their callers, which carry the resolved templates. */
+function expandWrappers(files: readonly ts.SourceFile[], ctx: ClientContext, wrappers: Map<FunctionNode, WrapperSite[]>, sites: SiteDraft[]): void {
+  let pending = wrappers;
+  for (let layer = 0; layer < MAX_WRAPPER_LAYERS && pending.size > 0; layer++) {
+    const names = new Set([...pending.keys()].map(functionNameOf).filter((n): n is string => !!n));
+    const next = new Map<FunctionNode, WrapperSite[]>();
+    for (const file of files) {
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+          const name = calleeName(node);
+          if (name && names.has(name)) {
+            const target = wrapperTarget(node, ctx, pending);
+            if (target) expandCall(node, file, pending.get(target)!, ctx, sites, next);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+    }
+    pending = next;
+  }
+}
+
+function expandCall(call: ts.CallExpression, file: ts.SourceFile, inner: WrapperSite[], ctx: ClientContext, sites: SiteDraft[], next: Map<FunctionNode, WrapperSite[]>): void {
+  const callerFn = enclosingFunction(call);
+  for (const w of inner) {
+    const env: Env = bindCall(w.fn, call, EMPTY_ENV);
+    const keys: DraftKey[] = [];
+    let passesOn = false;
+    for (const expr of w.keyExprs) {
+      const resolved = resolveKey(expr, ctx, env);
+      if (callerFn && isFunctionNode(callerFn) && isPassThrough(resolved.passThrough, resolved.templates, callerFn)) passesOn = true;
+      keys.push(draftKey(expr, resolved.templates, w.prefix));
+      keys[keys.length - 1].source = sourceText(argumentFor(w.fn, call, expr) ?? expr);
+    }
+    if (passesOn && callerFn && isFunctionNode(callerFn)) {
+      // The caller is itself a wrapper: substitute its parameters at the next layer.
+      const list = next.get(callerFn) ?? [];
+      list.push({ ...w, fn: callerFn, keyExprs: w.keyExprs.map((e) => substituteArgument(w.fn, call, e)) });
+      next.set(callerFn, list);
+      continue;
+    }
+    sites.push({
+      file,
+      node: call,
+      client: w.client,
+      info: w.info,
+      keys,
+      ttl: w.ttl,
+      fn: callerFn,
+      functionName: enclosingFunctionName(call),
+      pipeline: undefined,
+    });
+  }
+}
+
+/** The caller's argument for a wrapper key expression that is exactly one parameter. */
+function argumentFor(fn: FunctionNode, call: ts.CallExpression, expr: ts.Expression): ts.Expression | undefined {
+  const e = skipOuterExpressions(expr);
+  if (!ts.isIdentifier(e)) return undefined;
+  const index = fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === e.text);
+  return index >= 0 ? call.arguments[index] : undefined;
+}
+
+function substituteArgument(fn: FunctionNode, call: ts.CallExpression, expr: ts.Expression): ts.Expression {
+  return argumentFor(fn, call, expr) ?? expr;
+}
+
+/** The wrapper a call invokes: by the checker, by syntax, or by the receiver's class. */
+function wrapperTarget(call: ts.CallExpression, ctx: ClientContext, wrappers: Map<FunctionNode, WrapperSite[]>): FunctionNode | undefined {
+  if (ctx.checker) {
+    try {
+      const callee = skipOuterExpressions(call.expression);
+      const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+      for (const decl of ctx.checker.getSymbolAtLocation(nameNode)?.declarations ?? []) {
+        const fn = isFunctionNode(decl) ? decl : ts.isVariableDeclaration(decl) && decl.initializer && isFunctionNode(decl.initializer) ? decl.initializer : undefined;
+        if (fn && wrappers.has(fn)) return fn;
+      }
+    } catch {
+      // fall through to the syntactic answer
+    }
+  }
+  const direct = calledFunction(call, { ctx });
+  if (direct && wrappers.has(direct)) return direct;
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const cls = instanceClassOf(callee.expression, ctx, 0);
+  const member = cls && findClassMember(cls, callee.name.text, false);
+  return member && ts.isMethodDeclaration(member) && wrappers.has(member) ? member : undefined;
+}
+
+/** The class an expression is an instance of: `new CacheService()`, a typed field or parameter. */
+function instanceClassOf(expr: ts.Expression, ctx: ClientContext, depth: number): ts.ClassLikeDeclaration | undefined {
+  if (depth > 8) return undefined;
+  const e = skipOuterExpressions(expr);
+  if (ts.isNewExpression(e)) return classNamed(e.expression, ctx);
+  if (ts.isIdentifier(e)) {
+    const binding = lookupName(e.text, e);
+    if (!binding) return undefined;
+    let decl: ts.Node | undefined;
+    if (binding.kind === 'import') {
+      const target = followImport(ctx.graph, binding);
+      decl = target?.kind === 'declaration' ? target.node : target?.kind === 'expression' ? target.node : undefined;
+      if (decl && !ts.isVariableDeclaration(decl) && ts.isExpression(decl as ts.Node)) return instanceClassOf(decl as ts.Expression, ctx, depth + 1);
+    } else decl = binding.node;
+    if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl))) {
+      if (decl.type) return classOfTypeNode(decl.type, ctx);
+      if (decl.initializer) return instanceClassOf(decl.initializer, ctx, depth + 1);
+    }
+    return undefined;
+  }
+  if (ts.isPropertyAccessExpression(e) && skipOuterExpressions(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(e);
+    const member = cls && findClassMember(cls, e.name.text);
+    if (!cls || !member) return undefined;
+    if ((ts.isPropertyDeclaration(member) || ts.isParameter(member)) && member.type) return classOfTypeNode(member.type, ctx);
+    if (ts.isPropertyDeclaration(member) && member.initializer) return instanceClassOf(member.initializer, ctx, depth + 1);
+    for (const assigned of constructorAssignments(cls, e.name.text)) {
+      const found = instanceClassOf(assigned, ctx, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function classOfTypeNode(type: ts.TypeNode, ctx: ClientContext): ts.ClassLikeDeclaration | undefined {
+  if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  return classNamed(type.typeName, ctx);
+}
+
+function classNamed(expr: ts.Expression, ctx: ClientContext): ts.ClassLikeDeclaration | undefined {
+  const e = skipOuterExpressions(expr);
+  if (!ts.isIdentifier(e)) return undefined;
+  const binding = lookupName(e.text, e);
+  if (!binding) return undefined;
+  if (binding.kind === 'local') return ts.isClassDeclaration(binding.node) ? binding.node : undefined;
+  const target = followImport(ctx.graph, binding);
+  return target?.kind === 'declaration' && ts.isClassDeclaration(target.node) ? target.node : undefined;
+}
+
+function functionNameOf(fn: FunctionNode): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name) return propertyNameText(fn.name);
+  const parent = fn.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name) return propertyNameText(parent.name);
+  return undefined;
+}
+
+function calleeName(call: ts.CallExpression): string | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return undefined;
+}
+
+/** The key arguments, per the command table, with the argument forms each client accepts. */
+function keyExpressions(command: CommandCall): ts.Expression[] {
+  const { info } = command;
+  const args = flattenArgs(command.args);
+  if (info.name === 'scan') return matchPattern(command.args);
+  if (info.name === 'mset' || info.name === 'msetnx') {
+    const single = args.length === 1 ? skipOuterExpressions(args[0]) : undefined;
+    if (single && ts.isObjectLiteralExpression(single)) return objectKeys(single);
+  }
+  if (info.channels === 'all') return args.filter((a) => !isFunctionLike(a));
+  const literalArgs = args.map((a) => {
+    const e = skipOuterExpressions(a);
+    return ts.isStringLiteralLike(e) ? e.text : ts.isNumericLiteral(e) ? e.text : undefined;
+  });
+  return keyIndexes(info, literalArgs)
+    .map((i) => args[i])
+    .filter((a): a is ts.Expression => !!a && !isFunctionLike(a) && !ts.isObjectLiteralExpression(skipOuterExpressions(a)));
+}
+
+/** Array arguments are spread (ioredis and node-redis both accept `del([a, b])`), tuples too. */
+function flattenArgs(args: readonly ts.Expression[]): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  for (const arg of args) {
+    const e = skipOuterExpressions(arg);
+    if (ts.isArrayLiteralExpression(e)) {
+      for (const element of e.elements) {
+        const inner = skipOuterExpressions(element);
+        if (ts.isArrayLiteralExpression(inner)) out.push(...inner.elements.filter((x) => !ts.isSpreadElement(x)));
+        else if (!ts.isSpreadElement(element)) out.push(element);
+      }
+    } else if (!ts.isSpreadElement(arg)) out.push(arg);
+  }
+  return out;
+}
+
+function objectKeys(object: ts.ObjectLiteralExpression): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  for (const prop of object.properties) {
+    if (!prop.name) continue;
+    if (ts.isComputedPropertyName(prop.name)) out.push(prop.name.expression);
+    else if (ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name)) out.push(ts.factory.createStringLiteral(prop.name.text));
+  }
+  return out;
+}
+
+/** SCAN's MATCH pattern: `'MATCH', p` positional, or `{ match }` / `{ MATCH }` options. */
+function matchPattern(args: readonly ts.Expression[]): ts.Expression[] {
+  for (let i = 0; i < args.length; i++) {
+    const e = skipOuterExpressions(args[i]);
+    if (ts.isStringLiteralLike(e) && e.text.toUpperCase() === 'MATCH' && args[i + 1]) return [args[i + 1]];
+    if (ts.isObjectLiteralExpression(e)) {
+      for (const prop of e.properties) {
+        if (ts.isPropertyAssignment(prop) && prop.name && propertyNameText(prop.name)?.toLowerCase() === 'match') return [prop.initializer];
+      }
+    }
+  }
+  return [];
+}
+
+function isFunctionLike(e: ts.Expression): boolean {
+  const x = skipOuterExpressions(e);
+  return ts.isArrowFunction(x) || ts.isFunctionExpression(x);
+}
+
+/** ioredis applies keyPrefix to keys but not to KEYS / SCAN patterns or channels. */
+function appliesPrefix(info: CommandInfo): boolean {
+  return info.access !== 'scan' && !info.channels;
+}
+
+/** The pipeline a command is queued on: a `.pipeline()` / `.multi()` call in its chain, or a variable holding one. */
+function pipelineOf(call: ts.CallExpression): ts.Node | undefined {
+  let receiver: ts.Expression = skipOuterExpressions(call.expression);
+  while (ts.isPropertyAccessExpression(receiver)) {
+    const inner = skipOuterExpressions(receiver.expression);
+    if (ts.isCallExpression(inner)) {
+      const innerCallee = skipOuterExpressions(inner.expression);
+      if (ts.isPropertyAccessExpression(innerCallee) && PIPELINE_METHODS.has(innerCallee.name.text)) return inner;
+      receiver = innerCallee;
+      continue;
+    }
+    if (ts.isIdentifier(inner)) {
+      const binding = lookupName(inner.text, inner);
+      if (binding?.kind === 'local' && ts.isVariableDeclaration(binding.node) && binding.node.initializer) {
+        const init = skipOuterExpressions(binding.node.initializer);
+        if (ts.isCallExpression(init)) {
+          const initCallee = skipOuterExpressions(init.expression);
+          if (ts.isPropertyAccessExpression(initCallee) && PIPELINE_METHODS.has(initCallee.name.text)) return binding.node;
+        }
+      }
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function sourceText(expr: ts.Expression): string {
+  const sf = expr.getSourceFile?.();
+  const text = sf && expr.pos >= 0 ? expr.getText(sf) : ts.isStringLiteral(expr) ? JSON.stringify(expr.text) : '';
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}

@@ -1,0 +1,134 @@
+/**
+ * Redis command metadata: which arguments are keys and what a command does to them.
+ * The base table is `@ioredis/commands` (generated from Redis's own COMMAND output); the
+ * overlay below adds module commands it lacks and the classifications keydrift needs that
+ * Redis's flags do not carry (delete vs write, expiry, danger).
+ */
+import * as commandTable from '@ioredis/commands';
+import type { Access } from '../types.js';
+
+export interface CommandInfo {
+  /** Lower-case Redis command name, e.g. `get`, `json.get`. */
+  name: string;
+  access: Access;
+  /** Creates or overwrites a value, so a cached write should set an expiry. */
+  createsValue: boolean;
+  /** Sets an expiry on its key (expire, pexpire, …). */
+  setsExpiry: boolean;
+  danger?: 'keys' | 'flush';
+  /** Arguments that are pub/sub channels rather than keys. */
+  channels?: 'first' | 'all';
+}
+
+const DELETE_COMMANDS = new Set(['del', 'unlink', 'getdel', 'hdel', 'json.del', 'json.forget']);
+const EXPIRE_COMMANDS = new Set(['expire', 'pexpire', 'expireat', 'pexpireat']);
+const SCAN_COMMANDS = new Set(['scan', 'sscan', 'hscan', 'zscan', 'keys']);
+/** Commands that carry their own expiry argument. */
+export const TTL_COMMANDS = new Set(['setex', 'psetex', 'getex']);
+const NOT_CALL_SITES = new Set(['multi', 'exec', 'discard', 'pipeline', 'quit', 'disconnect', 'connect']);
+
+/** Module commands `@ioredis/commands` does not list: first argument is the key. */
+const MODULE_COMMANDS: Record<string, Access> = {
+  'json.get': 'read',
+  'json.mget': 'read',
+  'json.type': 'read',
+  'json.strlen': 'read',
+  'json.objkeys': 'read',
+  'json.arrlen': 'read',
+  'json.set': 'write',
+  'json.merge': 'write',
+  'json.arrappend': 'write',
+  'json.numincrby': 'write',
+  'json.strappend': 'write',
+  'json.del': 'delete',
+  'json.forget': 'delete',
+  'ft.search': 'read',
+  'ft.aggregate': 'read',
+  'ft.info': 'read',
+  'ts.add': 'write',
+  'ts.get': 'read',
+  'ts.range': 'read',
+  'bf.add': 'write',
+  'bf.exists': 'read',
+};
+
+/** Client method names that are not the command's own name. */
+const METHOD_ALIASES: Record<string, string> = {
+  scanstream: 'scan',
+  sscanstream: 'sscan',
+  hscanstream: 'hscan',
+  zscanstream: 'zscan',
+  scaniterator: 'scan',
+  sscaniterator: 'sscan',
+  hscaniterator: 'hscan',
+  zscaniterator: 'zscan',
+};
+
+const infoCache = new Map<string, CommandInfo | undefined>();
+
+/** Looks a command up by client method name (`hGetAll`, `scanStream`) or command name. */
+export function lookupCommand(methodOrCommand: string): CommandInfo | undefined {
+  const lower = methodOrCommand.toLowerCase();
+  if (infoCache.has(lower)) return infoCache.get(lower);
+  const info = buildInfo(METHOD_ALIASES[lower] ?? lower);
+  infoCache.set(lower, info);
+  return info;
+}
+
+function buildInfo(name: string): CommandInfo | undefined {
+  if (NOT_CALL_SITES.has(name)) return undefined;
+  if (name in MODULE_COMMANDS) {
+    const access = MODULE_COMMANDS[name];
+    return { name, access, createsValue: access === 'write', setsExpiry: false };
+  }
+  if (!commandTable.exists(name)) return undefined;
+  const flag = (f: string) => commandTable.hasFlag(name, f);
+  const info: CommandInfo = {
+    name,
+    access: classify(name, flag),
+    createsValue: flag('write') && flag('denyoom') && !DELETE_COMMANDS.has(name),
+    setsExpiry: EXPIRE_COMMANDS.has(name),
+  };
+  if (name === 'keys') info.danger = 'keys';
+  if (name === 'flushall' || name === 'flushdb') info.danger = 'flush';
+  if (name === 'publish' || name === 'spublish') info.channels = 'first';
+  if (name === 'subscribe' || name === 'ssubscribe' || name === 'psubscribe' || name === 'unsubscribe') info.channels = 'all';
+  return info;
+}
+
+function classify(name: string, flag: (f: string) => boolean): Access {
+  if (DELETE_COMMANDS.has(name)) return 'delete';
+  if (EXPIRE_COMMANDS.has(name)) return 'expire';
+  if (SCAN_COMMANDS.has(name)) return 'scan';
+  if (name === 'getex') return 'read';
+  if (flag('pubsub') || flag('admin')) return 'other';
+  if (name === 'flushall' || name === 'flushdb') return 'other';
+  if (flag('readonly')) return 'read';
+  if (flag('write')) return 'write';
+  return 'other';
+}
+
+/**
+ * Indexes of the key arguments, given the call's arguments as far as they are known
+ * (literal strings where the code has them, placeholders elsewhere).
+ */
+export function keyIndexes(info: CommandInfo, args: readonly (string | undefined)[]): number[] {
+  if (info.channels === 'first') return args.length > 0 ? [0] : [];
+  if (info.channels === 'all') return args.map((_, i) => i);
+  if (info.name === 'keys') return args.length > 0 ? [0] : [];
+  if (info.name in MODULE_COMMANDS) return args.length > 0 ? [0] : [];
+  try {
+    return commandTable.getKeyIndexes(
+      info.name,
+      args.map((a) => a ?? 'x'),
+    );
+  } catch {
+    // Movable-key commands with a non-literal count (e.g. EVAL numkeys): keys unknown.
+    return [];
+  }
+}
+
+/** Whether a method name could be a Redis command: the cheap filter run before any type query. */
+export function isCommandName(method: string): boolean {
+  return lookupCommand(method) !== undefined;
+}

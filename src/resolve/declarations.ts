@@ -1,0 +1,333 @@
+/**
+ * Finding what a name refers to without the type checker: lexical scope lookup inside a
+ * file, and export lookup across files through a `ModuleGraph`. Used by the key resolver
+ * and client recognition in both typed and untyped runs, so both give the same answer.
+ */
+import { ts } from 'ts-morph';
+
+/** What cross-file lookups need; a per-file caller (an ESLint rule) may resolve nothing. */
+export interface ModuleGraph {
+  resolveModule(from: ts.SourceFile, specifier: string): ts.SourceFile | undefined;
+}
+
+export type Declaration =
+  | ts.VariableDeclaration
+  | ts.ParameterDeclaration
+  | ts.FunctionDeclaration
+  | ts.ClassDeclaration
+  | ts.EnumDeclaration
+  | ts.BindingElement;
+
+/** An imported name not yet followed into its module. */
+export interface ImportBinding {
+  kind: 'import';
+  specifier: string;
+  /** The exported name, `default`, or `*` for a namespace import. */
+  imported: string;
+  file: ts.SourceFile;
+}
+
+export type Binding = { kind: 'local'; node: Declaration } | ImportBinding;
+
+/** Finds the declaration of `name` visible at `at`, walking outwards through scopes. */
+export function lookupName(name: string, at: ts.Node): Binding | undefined {
+  let node: ts.Node | undefined = at;
+  while (node) {
+    const found = declarationIn(node, name);
+    if (found) return found;
+    node = node.parent;
+  }
+  return undefined;
+}
+
+function declarationIn(scope: ts.Node, name: string): Binding | undefined {
+  if (ts.isFunctionLike(scope)) {
+    for (const param of scope.parameters) {
+      const hit = bindingNamed(param.name, name, param);
+      if (hit) return { kind: 'local', node: hit };
+    }
+  }
+  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+    for (const statement of scope.statements) {
+      const hit = statementDeclares(statement, name, scope);
+      if (hit) return hit;
+    }
+  }
+  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+    for (const decl of scope.initializer.declarations) {
+      const hit = bindingNamed(decl.name, name, decl);
+      if (hit) return { kind: 'local', node: hit };
+    }
+  }
+  if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+    const hit = bindingNamed(scope.variableDeclaration.name, name, scope.variableDeclaration);
+    if (hit) return { kind: 'local', node: hit };
+  }
+  return undefined;
+}
+
+function statementDeclares(statement: ts.Statement, name: string, scope: ts.Node): Binding | undefined {
+  if (ts.isVariableStatement(statement)) {
+    for (const decl of statement.declarationList.declarations) {
+      const hit = bindingNamed(decl.name, name, decl);
+      if (hit) return { kind: 'local', node: hit };
+    }
+  } else if (
+    (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
+    statement.name?.text === name
+  ) {
+    return { kind: 'local', node: statement };
+  } else if (ts.isImportDeclaration(statement) && ts.isSourceFile(scope) && ts.isStringLiteral(statement.moduleSpecifier)) {
+    const clause = statement.importClause;
+    const specifier = statement.moduleSpecifier.text;
+    if (!clause) return undefined;
+    if (clause.name?.text === name) return { kind: 'import', specifier, imported: 'default', file: scope };
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === name) {
+      return { kind: 'import', specifier, imported: '*', file: scope };
+    }
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) {
+        if (element.name.text === name) {
+          return { kind: 'import', specifier, imported: (element.propertyName ?? element.name).text, file: scope };
+        }
+      }
+    }
+  } else if (ts.isImportEqualsDeclaration(statement) && statement.name.text === name && ts.isExternalModuleReference(statement.moduleReference)) {
+    const expr = statement.moduleReference.expression;
+    if (ts.isStringLiteral(expr) && ts.isSourceFile(scope)) return { kind: 'import', specifier: expr.text, imported: '*', file: scope };
+  }
+  return undefined;
+}
+
+function bindingNamed(
+  pattern: ts.BindingName,
+  name: string,
+  owner: ts.VariableDeclaration | ts.ParameterDeclaration,
+): Declaration | undefined {
+  if (ts.isIdentifier(pattern)) return pattern.text === name ? owner : undefined;
+  for (const element of pattern.elements) {
+    if (ts.isOmittedExpression(element)) continue;
+    if (ts.isIdentifier(element.name) && element.name.text === name) return element;
+    if (!ts.isIdentifier(element.name)) {
+      const nested = bindingNamed(element.name, name, owner);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
+}
+
+/** A module-level export: its declaration, or the expression of `export default <expr>`. */
+export type ExportTarget = { kind: 'declaration'; node: Declaration } | { kind: 'expression'; node: ts.Expression; file: ts.SourceFile } | { kind: 'module'; file: ts.SourceFile };
+
+/** Follows an exported name through re-exports (`export { x } from`, `export *`) to its declaration. */
+export function lookupExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen = new Set<string>()): ExportTarget | undefined {
+  const visitKey = `${file.fileName}#${name}`;
+  if (seen.has(visitKey)) return undefined; // circular re-exports
+  seen.add(visitKey);
+  if (name === '*') return { kind: 'module', file };
+  const starModules: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isExportDeclaration(statement)) {
+      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const clause = statement.exportClause;
+      if (!clause) {
+        if (specifier) starModules.push(specifier);
+        continue;
+      }
+      if (ts.isNamespaceExport(clause)) {
+        if (clause.name.text === name && specifier) {
+          const target = graph.resolveModule(file, specifier);
+          return target ? { kind: 'module', file: target } : undefined;
+        }
+        continue;
+      }
+      for (const element of clause.elements) {
+        if (element.name.text !== name) continue;
+        const original = (element.propertyName ?? element.name).text;
+        if (specifier) {
+          const target = graph.resolveModule(file, specifier);
+          return target ? lookupExport(graph, target, original, seen) : undefined;
+        }
+        return localExport(graph, file, original, seen);
+      }
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && name === 'default') {
+      const expr = statement.expression;
+      if (ts.isIdentifier(expr)) return localExport(graph, file, expr.text, seen);
+      return { kind: 'expression', node: expr, file };
+    } else if (hasExportModifier(statement)) {
+      const isDefault = hasDefaultModifier(statement);
+      const declared = declaredName(statement);
+      if ((isDefault && name === 'default') || (!isDefault && declared === name)) {
+        if (ts.isVariableStatement(statement)) {
+          const hit = statementDeclares(statement, name, file);
+          return hit?.kind === 'local' ? { kind: 'declaration', node: hit.node } : undefined;
+        }
+        return { kind: 'declaration', node: statement as Declaration };
+      }
+      if (ts.isVariableStatement(statement)) {
+        const hit = statementDeclares(statement, name, file);
+        if (hit?.kind === 'local') return { kind: 'declaration', node: hit.node };
+      }
+    }
+  }
+  for (const specifier of starModules) {
+    const target = graph.resolveModule(file, specifier);
+    const hit = target && lookupExport(graph, target, name, seen);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function localExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen: Set<string>): ExportTarget | undefined {
+  const hit = lookupName(name, file.statements[0] ?? file);
+  if (!hit) return undefined;
+  if (hit.kind === 'local') return { kind: 'declaration', node: hit.node };
+  const target = graph.resolveModule(file, hit.specifier);
+  return target ? lookupExport(graph, target, hit.imported, seen) : undefined;
+}
+
+function declaredName(statement: ts.Statement): string | undefined {
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) return statement.name?.text;
+  return undefined;
+}
+
+function hasExportModifier(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
+
+function hasDefaultModifier(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false);
+}
+
+/** Resolves an import binding to what the other module exports. */
+export function followImport(graph: ModuleGraph, binding: ImportBinding): ExportTarget | undefined {
+  const target = graph.resolveModule(binding.file, binding.specifier);
+  if (!target) return undefined;
+  return lookupExport(graph, target, binding.imported);
+}
+
+/** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
+export function skipOuterExpressions(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+      e = e.expression;
+    } else return e;
+  }
+}
+
+export type FunctionNode = ts.FunctionDeclaration | ts.MethodDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+
+/** The expressions a function can return (arrow bodies included, nested functions skipped). */
+export function returnExpressions(fn: FunctionNode): ts.Expression[] {
+  if (!fn.body) return [];
+  if (!ts.isBlock(fn.body)) return [fn.body];
+  const out: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node)) {
+      if (node.expression) out.push(node.expression);
+      return;
+    }
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return out;
+}
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+}
+
+/** The class a node sits in, for `this.x` lookups. */
+export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  let n: ts.Node | undefined = node.parent;
+  while (n) {
+    if (ts.isClassLike(n)) return n;
+    // Arrow functions keep the outer `this`; ordinary functions do not.
+    if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return undefined;
+    n = n.parent;
+  }
+  return undefined;
+}
+
+/** A class member by name: property (with its initializer), method, or constructor parameter property. */
+export function findClassMember(cls: ts.ClassLikeDeclaration, name: string, wantStatic?: boolean): ts.ClassElement | ts.ParameterDeclaration | undefined {
+  for (const member of cls.members) {
+    if (member.name && ts.isIdentifier(member.name) && member.name.text === name) {
+      if (wantStatic !== undefined && isStatic(member) !== wantStatic) continue;
+      return member;
+    }
+    if (ts.isConstructorDeclaration(member) && !wantStatic) {
+      for (const param of member.parameters) {
+        if (ts.isIdentifier(param.name) && param.name.text === name && ts.getModifiers(param)?.length) return param;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Expressions assigned to `this.<name>` inside a class's constructor. */
+export function constructorAssignments(cls: ts.ClassLikeDeclaration, name: string): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  for (const member of cls.members) {
+    if (!ts.isConstructorDeclaration(member) || !member.body) continue;
+    for (const statement of member.body.statements) {
+      if (!ts.isExpressionStatement(statement)) continue;
+      const e = statement.expression;
+      if (
+        ts.isBinaryExpression(e) &&
+        e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isPropertyAccessExpression(e.left) &&
+        e.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        e.left.name.text === name
+      ) {
+        out.push(e.right);
+      }
+    }
+  }
+  return out;
+}
+
+export function isStatic(member: ts.Node): boolean {
+  return ts.canHaveModifiers(member) && (ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false);
+}
+
+/** A readable name for the function a node sits in: `updatePrice`, `ProductService.update`. */
+export function enclosingFunctionName(node: ts.Node): string | null {
+  let n: ts.Node | undefined = node.parent;
+  while (n) {
+    if (ts.isFunctionDeclaration(n) && n.name) return n.name.text;
+    if ((ts.isMethodDeclaration(n) || ts.isGetAccessor(n) || ts.isSetAccessor(n)) && n.name && ts.isIdentifier(n.name)) {
+      const cls = n.parent;
+      const className = ts.isClassLike(cls) && cls.name ? cls.name.text : undefined;
+      return className ? `${className}.${n.name.text}` : n.name.text;
+    }
+    if (ts.isConstructorDeclaration(n)) {
+      const cls = n.parent;
+      return cls.name ? `${cls.name.text}.constructor` : 'constructor';
+    }
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && n.parent) {
+      const p = n.parent;
+      if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+      if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
+      if (ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) {
+        const cls = p.parent;
+        return ts.isClassLike(cls) && cls.name ? `${cls.name.text}.${p.name.text}` : p.name.text;
+      }
+    }
+    n = n.parent;
+  }
+  return null;
+}
+
+/** The innermost function-like node around `node` (the unit "same function" checks use). */
+export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  let n: ts.Node | undefined = node.parent;
+  while (n) {
+    if (ts.isFunctionLike(n)) return n;
+    n = n.parent;
+  }
+  return undefined;
+}
