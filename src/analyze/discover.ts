@@ -51,7 +51,12 @@ interface WrapperSite {
   info: CommandInfo;
   client: ClientKind;
   prefix?: Template;
+  /** The key expressions as written in the innermost wrapper. */
   keyExprs: ts.Expression[];
+  /** Binds the inner layers' parameters, given an environment binding `fn`'s parameters. */
+  bindInner: (outer: Env) => Env;
+  /** Which parameter of `fn` carries the key (for the `source` shown at callers). */
+  keyParam: number;
   ttl: TtlInfo | null;
 }
 
@@ -91,7 +96,7 @@ function inspectCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientCo
   for (const command of commands) {
     const site = buildSite(command, call, file, client, ctx);
     if (site === 'wrapper') {
-      addWrapper(command, call, client, wrappers);
+      addWrapper(command, call, client, ctx, wrappers);
     } else if (site) sites.push(site);
   }
 }
@@ -152,7 +157,7 @@ function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.Sourc
   const keys: DraftKey[] = [];
   for (const expr of keyExprs) {
     const resolved = resolveKey(expr, ctx);
-    if (fn && isFunctionNode(fn) && isPassThrough(resolved.passThrough, resolved.templates, fn)) return 'wrapper';
+    if (fn && isFunctionNode(fn) && passThroughParam(resolved.passThrough, resolved.templates, fn) >= 0) return 'wrapper';
     keys.push(draftKey(expr, resolved.templates, prefix));
   }
   return {
@@ -178,26 +183,36 @@ function draftKey(expr: ts.Expression, templates: Template[], prefix: Template |
  * site is reported at its callers with their arguments substituted. Only a whole-key parameter
  * or a parameter named like a key counts, so `getProduct(id)` stays an ordinary call site.
  */
-function isPassThrough(params: Set<ts.ParameterDeclaration>, templates: Template[], fn: FunctionNode): boolean {
+function passThroughParam(params: Set<ts.ParameterDeclaration>, templates: Template[], fn: FunctionNode): number {
   for (const param of params) {
     if (param.parent !== fn) continue;
     const name = ts.isIdentifier(param.name) ? param.name.text : '';
     const wholeKey = templates.length === 1 && templates[0].segments.length === 1 && templates[0].segments[0].kind === 'hole';
-    if (wholeKey || /key/i.test(name)) return true;
+    if (wholeKey || /key/i.test(name)) return fn.parameters.indexOf(param);
   }
-  return false;
+  return -1;
 }
 
-function addWrapper(command: CommandCall, call: ts.CallExpression, client: ClientValue, wrappers: Map<FunctionNode, WrapperSite[]>): void {
+function addWrapper(command: CommandCall, call: ts.CallExpression, client: ClientValue, ctx: ClientContext, wrappers: Map<FunctionNode, WrapperSite[]>): void {
   const fn = enclosingFunction(call);
   if (!fn || !isFunctionNode(fn)) return;
+  const keyExprs = keyExpressions(command);
+  const keyParam = Math.max(
+    0,
+    ...keyExprs.map((expr) => {
+      const resolved = resolveKey(expr, ctx);
+      return passThroughParam(resolved.passThrough, resolved.templates, fn);
+    }),
+  );
   const list = wrappers.get(fn) ?? [];
   list.push({
     fn,
     info: command.info,
     client: client.kind,
     prefix: appliesPrefix(command.info) ? client.keyPrefix : undefined,
-    keyExprs: keyExpressions(command),
+    keyExprs,
+    bindInner: (outer) => outer,
+    keyParam,
     ttl: inlineTtl(command.info.name, command.args),
   });
   wrappers.set(fn, list);
@@ -229,19 +244,21 @@ function expandWrappers(files: readonly ts.SourceFile[], ctx: ClientContext, wra
 function expandCall(call: ts.CallExpression, file: ts.SourceFile, inner: WrapperSite[], ctx: ClientContext, sites: SiteDraft[], next: Map<FunctionNode, WrapperSite[]>): void {
   const callerFn = enclosingFunction(call);
   for (const w of inner) {
-    const env: Env = bindCall(w.fn, call, EMPTY_ENV);
+    const env: Env = w.bindInner(bindCall(w.fn, call, EMPTY_ENV));
     const keys: DraftKey[] = [];
-    let passesOn = false;
+    let nextKeyParam = -1;
+    const argument = call.arguments[w.keyParam];
     for (const expr of w.keyExprs) {
       const resolved = resolveKey(expr, ctx, env);
-      if (callerFn && isFunctionNode(callerFn) && isPassThrough(resolved.passThrough, resolved.templates, callerFn)) passesOn = true;
-      keys.push(draftKey(expr, resolved.templates, w.prefix));
-      keys[keys.length - 1].source = sourceText(argumentFor(w.fn, call, expr) ?? expr);
+      if (callerFn && isFunctionNode(callerFn)) nextKeyParam = Math.max(nextKeyParam, passThroughParam(resolved.passThrough, resolved.templates, callerFn));
+      const key = draftKey(expr, resolved.templates, w.prefix);
+      if (argument) key.source = sourceText(argument);
+      keys.push(key);
     }
-    if (passesOn && callerFn && isFunctionNode(callerFn)) {
-      // The caller is itself a wrapper: substitute its parameters at the next layer.
+    if (nextKeyParam >= 0 && callerFn && isFunctionNode(callerFn)) {
+      // The caller is itself a wrapper: its callers bind its parameters at the next layer.
       const list = next.get(callerFn) ?? [];
-      list.push({ ...w, fn: callerFn, keyExprs: w.keyExprs.map((e) => substituteArgument(w.fn, call, e)) });
+      list.push({ ...w, fn: callerFn, keyParam: nextKeyParam, bindInner: (outer) => w.bindInner(bindCall(w.fn, call, outer)) });
       next.set(callerFn, list);
       continue;
     }
@@ -257,18 +274,6 @@ function expandCall(call: ts.CallExpression, file: ts.SourceFile, inner: Wrapper
       pipeline: undefined,
     });
   }
-}
-
-/** The caller's argument for a wrapper key expression that is exactly one parameter. */
-function argumentFor(fn: FunctionNode, call: ts.CallExpression, expr: ts.Expression): ts.Expression | undefined {
-  const e = skipOuterExpressions(expr);
-  if (!ts.isIdentifier(e)) return undefined;
-  const index = fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === e.text);
-  return index >= 0 ? call.arguments[index] : undefined;
-}
-
-function substituteArgument(fn: FunctionNode, call: ts.CallExpression, expr: ts.Expression): ts.Expression {
-  return argumentFor(fn, call, expr) ?? expr;
 }
 
 /** The wrapper a call invokes: by the checker, by syntax, or by the receiver's class. */

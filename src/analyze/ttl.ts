@@ -1,7 +1,7 @@
 /** The expiry a single write call sets itself, in every client's option form. */
 import { ts } from 'ts-morph';
-import { skipOuterExpressions } from '../resolve/declarations.js';
-import { propertyNameText } from '../resolve/resolve-key.js';
+import { lookupName, skipOuterExpressions } from '../resolve/declarations.js';
+import { isConstDeclaration, propertyNameText } from '../resolve/resolve-key.js';
 import type { TtlInfo } from '../types.js';
 
 const POSITIONAL_UNITS: Record<string, number | 'absolute' | 'keep'> = {
@@ -82,14 +82,21 @@ function seconds(expr: ts.Expression | undefined, unit: number): TtlInfo {
   return value === undefined ? { dynamic: true } : { seconds: Math.round(value * unit * 1000) / 1000 };
 }
 
-/** Literal numbers and simple products like `60 * 60`. */
-function numericValue(e: ts.Expression): number | undefined {
+/** Literal numbers, simple products like `60 * 60`, and consts holding them. */
+function numericValue(e: ts.Expression, depth = 0): number | undefined {
+  if (depth > 8) return undefined;
   if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
+  if (ts.isIdentifier(e)) {
+    const binding = lookupName(e.text, e);
+    const decl = binding?.kind === 'local' ? binding.node : undefined;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && isConstDeclaration(decl)) return numericValue(skipOuterExpressions(decl.initializer), depth + 1);
+    return undefined;
+  }
   if (ts.isStringLiteralLike(e) && /^\d+$/.test(e.text)) return Number(e.text);
-  if (ts.isParenthesizedExpression(e)) return numericValue(e.expression);
+  if (ts.isParenthesizedExpression(e)) return numericValue(e.expression, depth + 1);
   if (ts.isBinaryExpression(e)) {
-    const l = numericValue(skipOuterExpressions(e.left));
-    const r = numericValue(skipOuterExpressions(e.right));
+    const l = numericValue(skipOuterExpressions(e.left), depth + 1);
+    const r = numericValue(skipOuterExpressions(e.right), depth + 1);
     if (l === undefined || r === undefined) return undefined;
     if (e.operatorToken.kind === ts.SyntaxKind.AsteriskToken) return l * r;
     if (e.operatorToken.kind === ts.SyntaxKind.PlusToken) return l + r;

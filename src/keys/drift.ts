@@ -2,7 +2,7 @@
  * Near matches between key families: the ways a key format drifts apart between the read path
  * and the invalidation path (the first seed's `product:{id}` vs `product:v2:{id}`).
  */
-import { joinSegments, literal, makeTemplate, splitSegments, type Template } from './template.js';
+import { joinSegments, literal, makeTemplate, splitSegments, templateShape, type Template } from './template.js';
 import { unify } from './unify.js';
 
 export type DriftKind = 'version' | 'case' | 'separator' | 'prefix' | 'segment';
@@ -21,9 +21,9 @@ export const DRIFT_DESCRIPTIONS: Record<DriftKind, string> = {
  */
 export function driftBetween(a: Template, b: Template): DriftKind | undefined {
   if (unify(a, b)) return undefined;
-  if (unify(withoutVersions(a), withoutVersions(b)) && (hasVersion(a) || hasVersion(b))) return 'version';
-  if (unify(mapLiterals(a, (t) => t.toLowerCase()), mapLiterals(b, (t) => t.toLowerCase()))) return 'case';
-  if (unify(mapLiterals(a, normalizeSeparators), mapLiterals(b, normalizeSeparators))) return 'separator';
+  if ((hasVersion(a) || hasVersion(b)) && sameShape(withoutVersions(a), withoutVersions(b))) return 'version';
+  if (sameShape(mapLiterals(a, (t) => t.toLowerCase()), mapLiterals(b, (t) => t.toLowerCase()))) return 'case';
+  if (sameShape(mapLiterals(a, normalizeSeparators), mapLiterals(b, normalizeSeparators))) return 'separator';
   if (differsByInsertedSegments(a, b) || differsByInsertedSegments(b, a)) return 'prefix';
   if (differsByOneLiteralSegment(a, b)) return 'segment';
   return undefined;
@@ -31,6 +31,14 @@ export function driftBetween(a: Template, b: Template): DriftKind | undefined {
 
 const VERSION_SEGMENT = /^v\d+$/i;
 const VERSION_SUFFIX = /[_.-]?v\d+$/i;
+
+/**
+ * Drift compares shapes, not unification: a hole must line up with a hole and a literal with
+ * the same literal, or any short family would "nearly match" any long one.
+ */
+function sameShape(a: Template, b: Template): boolean {
+  return templateShape(a) === templateShape(b);
+}
 
 function hasVersion(t: Template): boolean {
   return splitSegments(t).some((seg) => seg.segments.length === 1 && seg.segments[0].kind === 'literal' && (VERSION_SEGMENT.test(seg.segments[0].text) || VERSION_SUFFIX.test(seg.segments[0].text)));
@@ -72,7 +80,7 @@ function differsByInsertedSegments(longer: Template, shorter: Template): boolean
   if (!s.some((seg) => seg.segments.some((x) => x.kind === 'literal'))) return false;
   for (let start = 0; start + extra < l.length; start++) {
     const rest = [...l.slice(0, start), ...l.slice(start + extra)];
-    if (unify(joinSegments(rest), shorter)) return true;
+    if (sameShape(joinSegments(rest), shorter)) return true;
   }
   return false;
 }
@@ -84,7 +92,7 @@ function differsByOneLiteralSegment(a: Template, b: Template): boolean {
   if (sa.length !== sb.length || sa.length < 2) return false;
   let differing = 0;
   for (let i = 0; i < sa.length; i++) {
-    if (unify(sa[i], sb[i])) continue;
+    if (sameShape(sa[i], sb[i])) continue;
     const x = sa[i].segments;
     const y = sb[i].segments;
     if (x.length !== 1 || y.length !== 1 || x[0].kind !== 'literal' || y[0].kind !== 'literal') return false;
