@@ -49,6 +49,15 @@ export interface Finding {
   column: number;
   message: string;
   template?: string;
+  /** Other places the finding involves (the read site a drifted delete should have matched). */
+  related?: RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
 }
 
 export interface TemplateSummary {

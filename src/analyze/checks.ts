@@ -7,7 +7,7 @@ import { templateShape, type Template } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { matchDeprecated, matchFamily } from '../registry/load.js';
 import type { Registry, RegistryFamily } from '../registry/types.js';
-import type { Finding, FindingRule, Severity } from '../types.js';
+import type { Finding, FindingRule, RelatedLocation, Severity } from '../types.js';
 import type { SiteDraft } from './discover.js';
 
 export interface Located {
@@ -35,8 +35,8 @@ export interface CheckInput {
 
 export function runChecks(input: CheckInput): Finding[] {
   const findings: Finding[] = [];
-  const add = (rule: FindingRule, severity: Severity, where: Located, message: string, template?: string) => {
-    findings.push({ rule, severity, ...where, message, ...(template !== undefined && { template }) });
+  const add: Add = (rule, severity, where, message, template, related) => {
+    findings.push({ rule, severity, ...where, message, ...(template !== undefined && { template }), ...(related && related.length > 0 && { related }) });
   };
   const reads = input.uses.filter((u) => u.site.info.access === 'read');
 
@@ -49,7 +49,7 @@ export function runChecks(input: CheckInput): Finding[] {
   return findings;
 }
 
-type Add = (rule: FindingRule, severity: Severity, where: Located, message: string, template?: string) => void;
+type Add = (rule: FindingRule, severity: Severity, where: Located, message: string, template?: string, related?: RelatedLocation[]) => void;
 
 function checkDangerousCommands(input: CheckInput, add: Add): void {
   for (const site of input.sites) {
@@ -89,6 +89,7 @@ function checkInvalidations(input: CheckInput, reads: KeyUse[], add: Add): void 
         use.where,
         `\`${use.text}\` is ${verb} here but nothing reads it; did you mean \`${drift.target.text}\`${place}? They differ by ${DRIFT_DESCRIPTIONS[drift.kind]}`,
         use.text,
+        drift.target.where ? [{ ...drift.target.where, message: `\`${drift.target.text}\` is read here` }] : undefined,
       );
     }
     if (isInvalidation && !writtenInSameFunction(use, input.uses)) {

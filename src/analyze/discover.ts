@@ -88,10 +88,12 @@ interface CommandCall {
 function inspectCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext, sites: SiteDraft[], wrappers: Map<FunctionNode, WrapperSite[]>): void {
   const callee = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return;
-  const method = callee.name.text;
+  // Module commands hang off a namespace: client.json.get(k), redis.json.set(k, …).
+  const namespace = moduleNamespace(callee);
+  const method = namespace ? `${namespace.name.text}.${callee.name.text}` : callee.name.text;
   const commands = commandsOf(call, method);
   if (commands.length === 0) return;
-  const client = recognizeClient(callee, ctx);
+  const client = recognizeClient(callee, ctx, namespace?.expression);
   if (!client) return;
   for (const command of commands) {
     const site = buildSite(command, call, file, client, ctx);
@@ -99,6 +101,13 @@ function inspectCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientCo
       addWrapper(command, call, client, ctx, wrappers);
     } else if (site) sites.push(site);
   }
+}
+
+const MODULE_NAMESPACES = new Set(['json', 'ft', 'ts', 'bf', 'cf', 'cms', 'topk', 'tdigest']);
+
+function moduleNamespace(callee: ts.PropertyAccessExpression): ts.PropertyAccessExpression | undefined {
+  const inner = skipOuterExpressions(callee.expression);
+  return ts.isPropertyAccessExpression(inner) && MODULE_NAMESPACES.has(inner.name.text) ? inner : undefined;
 }
 
 /** The commands one call issues (a batch `pipeline([[…], […]])` issues several). */
@@ -132,8 +141,8 @@ function rawCommand(elements: ts.Expression[], node: ts.Node): CommandCall[] {
  * The client behind `receiver.method`: by the method's declaration when the checker knows it
  * (a Map#get or a user's own class is then not Redis), by data flow otherwise.
  */
-function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext): ClientValue | undefined {
-  const flow = clientOf(callee.expression, ctx);
+function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext, receiver: ts.Expression = callee.expression): ClientValue | undefined {
+  const flow = clientOf(receiver, ctx);
   if (ctx.checker) {
     let declarations: ts.Declaration[] | undefined;
     try {

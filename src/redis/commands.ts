@@ -116,6 +116,8 @@ export function keyIndexes(info: CommandInfo, args: readonly (string | undefined
   if (info.channels === 'first') return args.length > 0 ? [0] : [];
   if (info.channels === 'all') return args.map((_, i) => i);
   if (info.name === 'keys') return args.length > 0 ? [0] : [];
+  // RediSearch takes an index name, not a key; the other modules take the key first.
+  if (info.name.startsWith('ft.')) return [];
   if (info.name in MODULE_COMMANDS) return args.length > 0 ? [0] : [];
   try {
     return commandTable.getKeyIndexes(

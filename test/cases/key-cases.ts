@@ -172,6 +172,14 @@ export const keyCases: KeyCase[] = [
     expected: ['mset a:{id} b:static', 'getdel c:{id}', 'getex d:{id}', 'pexpire e:{id}'],
   },
   {
+    name: 'module commands through their namespace (node-redis and upstash)',
+    files: {
+      'src/nr.ts': `${NODE_REDIS}export async function f(id: string) { await client.json.get(\`doc:\${id}\`); await client.json.set(\`doc:\${id}\`, '$', { a: 1 }); }`,
+      'src/up.ts': `import { Redis } from '@upstash/redis';\nconst redis = new Redis({ url: 'https://example.invalid', token: 't' });\nexport async function g(id: string) { await redis.json.del(\`doc:\${id}\`); }`,
+    },
+    expected: ['json.get doc:{id}', 'json.set doc:{id}', 'json.del doc:{id}'],
+  },
+  {
     name: 'publish and subscribe channels',
     files: { 'src/main.ts': `${IOREDIS}export async function f(id: string) { await redis.publish('cache:invalidate', id); await redis.subscribe('cache:invalidate'); }` },
     expected: ['publish cache:invalidate', 'subscribe cache:invalidate'],
