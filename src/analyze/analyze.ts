@@ -1,23 +1,32 @@
 /**
- * The analyzer pipeline: load → discover call sites → fold TTLs → checks → AnalysisResult.
+ * The analyzer pipeline, in two stages with a plain-data hand-off between them:
+ *   collectSites: load → discover call sites → CheckSite[] (per shard, cacheable)
+ *   checkSites:   fold TTLs → cross-file checks → AnalysisResult (also what `merge` runs)
  * Prints nothing; the CLI decides what to do with the result.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import type { ts } from 'ts-morph';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
-import { createClientContext } from '../redis/clients.js';
+import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
 import { findRegistry, loadRegistry, matchFamily } from '../registry/load.js';
 import type { Registry, RegistryFamily } from '../registry/types.js';
-import type { AnalysisResult, CallSite, Finding, KeyRef, TemplateSummary } from '../types.js';
-import { byLocation, runChecks, type KeyUse, type Located } from './checks.js';
+import type { AnalysisResult, Finding, TemplateSummary } from '../types.js';
+import { runChecks, type KeyUse } from './checks.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
 import { loadProject, type LoadOptions } from './project.js';
+import { shardFiles, type ShardSpec } from './shard.js';
+import { compareLocated, toCallSite, type CheckSite, type Located } from './site.js';
 
 export interface AnalyzeOptions extends LoadOptions {
   /** Registry file; found as keydrift.keys.json in cwd when not given. `false` disables it. */
   registry?: string | false;
+  /** Analyse only this shard's files (the whole program is still loaded for resolution). */
+  shard?: ShardSpec;
+  /** In-house packages that export client instances, with the client they wrap. */
+  clientPackages?: ExtraClientPackages;
 }
 
 export interface Analysis {
@@ -25,66 +34,92 @@ export interface Analysis {
   registry?: Registry;
 }
 
+/** What discovery hands to the checks: sites and the files that could not be used. */
+export interface CollectedSites {
+  sites: CheckSite[];
+  problems: Finding[];
+}
+
 /** Runs the whole analysis. Throws RegistryError for a broken registry (a configuration error). */
 export function analyze(options: AnalyzeOptions): Analysis {
+  const registry = loadRegistryFor(options);
+  const collected = collectSites(options);
+  return { result: checkSites(collected, registry, options.cwd), registry };
+}
+
+export function loadRegistryFor(options: { cwd: string; registry?: string | false }): Registry | undefined {
   const registryPath = options.registry === false ? undefined : options.registry ? path.resolve(options.cwd, options.registry) : findRegistry(options.cwd);
-  const registry = registryPath ? loadRegistry(registryPath) : undefined;
+  return registryPath ? loadRegistry(registryPath) : undefined;
+}
 
+export function collectSites(options: AnalyzeOptions): CollectedSites {
   const project = loadProject(options);
-  const ctx = createClientContext(project.graph, project.checker);
-  const drafts = discoverCallSites(project.files, ctx);
-  foldFollowingExpiry(drafts);
-
+  const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
+  const own = options.shard ? new Set(shardFiles(project.files, options.shard)) : undefined;
+  const drafts = discoverCallSites(project.files, ctx, own);
   const relative = (file: string) => toRelative(options.cwd, file);
-  const locate = (site: SiteDraft): Located => {
-    const { line, character } = site.file.getLineAndCharacterOfPosition(site.node.getStart(site.file));
-    return { file: relative(site.file.fileName), line: line + 1, column: character + 1 };
-  };
-  const sites = drafts.map((site) => ({ site, where: locate(site) })).sort(byLocation);
-  const uses: KeyUse[] = sites.flatMap(({ site, where }) =>
-    site.keys.flatMap((key) => key.templates.map((template) => ({ site, where, template, text: formatTemplate(template) }))),
-  );
+  const sites = drafts.map((draft) => toCheckSite(draft, relative)).sort((a, b) => compareLocated(a.where, b.where));
+  // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
+  const problems: Finding[] = project.problems
+    .filter(() => !options.shard || options.shard.index === 1)
+    .map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
+  return { sites, problems };
+}
 
+function toCheckSite(draft: SiteDraft, relative: (file: string) => string): CheckSite {
+  const locate = (node: ts.Node): Located => {
+    const sf = node.getSourceFile();
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    return { file: relative(sf.fileName), line: line + 1, column: character + 1 };
+  };
+  const id = (node: ts.Node | undefined) => {
+    if (!node) return null;
+    const at = locate(node);
+    return `${at.file}:${at.line}:${at.column}`;
+  };
+  return {
+    where: locate(draft.node),
+    client: draft.client,
+    info: draft.info,
+    keys: draft.keys,
+    ttl: draft.ttl,
+    functionName: draft.functionName,
+    fnId: id(draft.fn),
+    pipelineId: id(draft.pipeline),
+  };
+}
+
+export function checkSites(collected: CollectedSites, registry: Registry | undefined, cwd: string): AnalysisResult {
+  const sites = collected.sites.map((s) => ({ ...s })).sort((a, b) => compareLocated(a.where, b.where));
+  foldFollowingExpiry(sites);
+  const uses: KeyUse[] = sites.flatMap((site) =>
+    site.keys.flatMap((key) => key.templates.map((template) => ({ site, where: site.where, template, text: formatTemplate(template) }))),
+  );
+  const relative = (file: string) => toRelative(cwd, file);
   const findings: Finding[] = runChecks({
-    sites: sites.map((s) => s.site),
+    sites,
     uses,
-    locate,
     registry,
     registryLocation: registry ? registryFamilyLocator(registry, relative) : undefined,
   });
-  for (const problem of project.problems) {
-    findings.push({ rule: 'parse-error', severity: 'warning', file: relative(problem.file), line: problem.line, column: problem.column, message: problem.message });
-  }
-  findings.sort((a, b) => byLocation({ where: a }, { where: b }) || a.rule.localeCompare(b.rule));
-
-  const callSites: CallSite[] = sites.map(({ site, where }) => ({
-    ...where,
-    client: site.client,
-    command: site.info.name,
-    access: site.info.access,
-    keys: site.keys.flatMap((key): KeyRef[] =>
-      key.templates.length === 0 ? [{ template: null, source: key.source }] : key.templates.map((t) => ({ template: formatTemplate(t), source: key.source })),
-    ),
-    ttl: site.info.access === 'write' ? site.ttl : null,
-    function: site.functionName,
-  }));
-
-  return { result: { version: 1, callSites, templates: summarizeTemplates(uses, registry), findings }, registry };
+  findings.push(...collected.problems);
+  findings.sort((a, b) => compareLocated(a, b) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+  return { version: 1, callSites: sites.map(toCallSite), templates: summarizeTemplates(uses, registry), findings };
 }
 
 /**
  * A write followed by `expire` / `pexpire` / `expireat` of the same key in the same function or
  * pipeline gets that expiry: `hset` + `expire` is as good as `set … EX`.
  */
-function foldFollowingExpiry(sites: SiteDraft[]): void {
+function foldFollowingExpiry(sites: CheckSite[]): void {
   const expiries = sites.filter((s) => s.info.setsExpiry);
   if (expiries.length === 0) return;
   for (const site of sites) {
     if (!site.info.createsValue || site.ttl !== null) continue;
     const follower = expiries.find(
       (e) =>
-        ((site.fn !== undefined && e.fn === site.fn) || (site.pipeline !== undefined && e.pipeline === site.pipeline)) &&
-        e.node.pos >= site.node.pos &&
+        ((site.fnId !== null && e.fnId === site.fnId) || (site.pipelineId !== null && e.pipelineId === site.pipelineId)) &&
+        compareLocated(e.where, site.where) >= 0 &&
         site.keys.some((k) => k.templates.some((t) => e.keys.some((ek) => ek.templates.some((et) => unify(t, et))))),
     );
     if (follower) site.ttl = follower.ttl ?? { dynamic: true };
@@ -92,7 +127,7 @@ function foldFollowingExpiry(sites: SiteDraft[]): void {
 }
 
 function summarizeTemplates(uses: KeyUse[], registry: Registry | undefined): TemplateSummary[] {
-  const byShape = new Map<string, { texts: Map<string, number>; reads: Set<SiteDraft>; writes: Set<SiteDraft>; deletes: Set<SiteDraft>; registered: boolean }>();
+  const byShape = new Map<string, { texts: Map<string, number>; reads: Set<CheckSite>; writes: Set<CheckSite>; deletes: Set<CheckSite>; registered: boolean }>();
   for (const use of uses) {
     const shape = templateShape(use.template);
     let entry = byShape.get(shape);

@@ -8,26 +8,19 @@ import { unify } from '../keys/unify.js';
 import { matchDeprecated, matchFamily } from '../registry/load.js';
 import type { Registry, RegistryFamily } from '../registry/types.js';
 import type { Finding, FindingRule, RelatedLocation, Severity } from '../types.js';
-import type { SiteDraft } from './discover.js';
-
-export interface Located {
-  file: string;
-  line: number;
-  column: number;
-}
+import { compareLocated, type CheckSite, type Located } from './site.js';
 
 /** One template of one key of one call site: the unit every check works on. */
 export interface KeyUse {
-  site: SiteDraft;
+  site: CheckSite;
   where: Located;
   template: Template;
   text: string;
 }
 
 export interface CheckInput {
-  sites: SiteDraft[];
+  sites: CheckSite[];
   uses: KeyUse[];
-  locate: (site: SiteDraft) => Located;
   registry?: Registry;
   /** Where each registry family is written, for findings about the registry itself. */
   registryLocation?: (family: RegistryFamily) => Located;
@@ -54,9 +47,9 @@ type Add = (rule: FindingRule, severity: Severity, where: Located, message: stri
 function checkDangerousCommands(input: CheckInput, add: Add): void {
   for (const site of input.sites) {
     if (site.info.danger === 'keys') {
-      add('no-keys-command', 'error', input.locate(site), 'KEYS walks the whole keyspace and blocks Redis while it runs; iterate with SCAN (ioredis scanStream, node-redis scanIterator) instead');
+      add('no-keys-command', 'error', site.where, 'KEYS walks the whole keyspace and blocks Redis while it runs; iterate with SCAN (ioredis scanStream, node-redis scanIterator) instead');
     } else if (site.info.danger === 'flush') {
-      add('no-flush', 'error', input.locate(site), `${site.info.name.toUpperCase()} empties the whole cache and sends every request to the database at once; delete the specific keys that changed`);
+      add('no-flush', 'error', site.where, `${site.info.name.toUpperCase()} empties the whole cache and sends every request to the database at once; delete the specific keys that changed`);
     }
   }
 }
@@ -113,12 +106,12 @@ function isLiteralGlob(t: Template): boolean {
 }
 
 function readsInSameFunction(use: KeyUse, reads: KeyUse[]): boolean {
-  return use.site.fn !== undefined && reads.some((r) => r.site.fn === use.site.fn && unify(r.template, use.template));
+  return use.site.fnId !== null && reads.some((r) => r.site.fnId === use.site.fnId && unify(r.template, use.template));
 }
 
 /** A key set and deleted in one function is a lock or a scratch key, not a cache entry. */
 function writtenInSameFunction(use: KeyUse, uses: KeyUse[]): boolean {
-  return use.site.fn !== undefined && uses.some((u) => u.site.fn === use.site.fn && u.site.info.access === 'write' && unify(u.template, use.template));
+  return use.site.fnId !== null && uses.some((u) => u.site.fnId === use.site.fnId && u.site.info.access === 'write' && unify(u.template, use.template));
 }
 
 const DRIFT_ORDER: DriftKind[] = ['version', 'case', 'separator', 'prefix', 'segment'];
@@ -162,7 +155,7 @@ function checkNeverInvalidated(input: CheckInput, reads: KeyUse[], add: Add): vo
 }
 
 function checkTtl(input: CheckInput, add: Add): void {
-  const reported = new Set<SiteDraft>();
+  const reported = new Set<CheckSite>();
   for (const use of input.uses) {
     const { site } = use;
     if (!site.info.createsValue || reported.has(site)) continue;
@@ -211,7 +204,7 @@ function checkUnresolved(input: CheckInput, add: Add): void {
   for (const site of input.sites) {
     for (const key of site.keys) {
       if (key.templates.length > 0) continue;
-      add('unresolved-key', 'info', input.locate(site), `cannot resolve the key \`${key.source}\` to a template; build it from a registered key builder or a constant`);
+      add('unresolved-key', 'info', site.where, `cannot resolve the key \`${key.source}\` to a template; build it from a registered key builder or a constant`);
     }
   }
 }
@@ -226,7 +219,7 @@ function dedupeByShape(uses: KeyUse[]): KeyUse[] {
 }
 
 export function byLocation(a: { where: Located }, b: { where: Located }): number {
-  return a.where.file < b.where.file ? -1 : a.where.file > b.where.file ? 1 : a.where.line - b.where.line || a.where.column - b.where.column;
+  return compareLocated(a.where, b.where);
 }
 
 function basename(file: string): string {

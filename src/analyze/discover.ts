@@ -64,18 +64,36 @@ const MAX_WRAPPER_LAYERS = 4;
 const PIPELINE_METHODS = new Set(['pipeline', 'multi']);
 const RAW_COMMAND_METHODS = new Set(['call', 'send_command', 'sendCommand', 'callBuffer']);
 
-export function discoverCallSites(files: readonly ts.SourceFile[], ctx: ClientContext): SiteDraft[] {
+/**
+ * Finds the call sites of `own` files (all files when not given: a shard passes its own).
+ * Wrapper layers are looked for in every file, since a shard's calls may go through a wrapper
+ * that lives in another shard's file; there only calls passing a parameter on are inspected.
+ */
+export function discoverCallSites(files: readonly ts.SourceFile[], ctx: ClientContext, own?: ReadonlySet<ts.SourceFile>): SiteDraft[] {
   const sites: SiteDraft[] = [];
+  const discarded: SiteDraft[] = [];
   const wrappers = new Map<FunctionNode, WrapperSite[]>();
   for (const file of files) {
+    const isOwn = !own || own.has(file);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) inspectCall(node, file, ctx, sites, wrappers);
+      if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers);
       ts.forEachChild(node, visit);
     };
     visit(file);
   }
-  if (wrappers.size > 0) expandWrappers(files, ctx, wrappers, sites);
+  if (wrappers.size > 0) expandWrappers(own ? files.filter((f) => own.has(f)) : files, ctx, wrappers, sites);
   return sites;
+}
+
+/** Cheap pre-filter: does any argument mention a parameter name of an enclosing function? */
+function passesParameter(call: ts.CallExpression): boolean {
+  const names = new Set<string>();
+  for (let n: ts.Node | undefined = call.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) for (const p of n.parameters) if (ts.isIdentifier(p.name)) names.add(p.name.text);
+  }
+  if (names.size === 0) return false;
+  const mentions = (node: ts.Node): boolean => (ts.isIdentifier(node) && names.has(node.text)) || (ts.forEachChild(node, mentions) ?? false);
+  return call.arguments.some(mentions);
 }
 
 interface CommandCall {

@@ -40,13 +40,15 @@ const CLIENT_PACKAGES: [string, ClientValue['kind']][] = [
 ];
 
 /** The client a module specifier belongs to: `ioredis`, `@upstash/redis/nodejs`, … */
-export function clientPackageKind(specifier: string, extraPackages: readonly string[] = []): ClientValue['kind'] | undefined {
+export function clientPackageKind(specifier: string): ClientValue['kind'] | undefined {
   for (const [pkg, kind] of CLIENT_PACKAGES) {
     if (specifier === pkg || specifier.startsWith(`${pkg}/`)) return kind;
   }
-  if (extraPackages.includes(specifier)) return 'ioredis';
   return undefined;
 }
+
+/** In-house packages that export ready client instances (from the config's `clientPackages`). */
+export type ExtraClientPackages = Readonly<Record<string, ClientValue['kind']>>;
 
 /** The client a declaration file belongs to, by its path inside node_modules. */
 export function clientKindOfDeclarationFile(fileName: string): ClientValue['kind'] | undefined {
@@ -65,10 +67,11 @@ const PIPELINE_TYPES = new Set(['ChainableCommander', 'Pipeline', 'RedisClientMu
 
 export interface ClientContext extends ResolveContext {
   memo: Map<ts.Node, ClientValue | null>;
+  extraPackages: ExtraClientPackages;
 }
 
-export function createClientContext(graph: ModuleGraph, checker?: ts.TypeChecker): ClientContext {
-  return { graph, checker, memo: new Map() };
+export function createClientContext(graph: ModuleGraph, checker?: ts.TypeChecker, extraPackages: ExtraClientPackages = {}): ClientContext {
+  return { graph, checker, memo: new Map(), extraPackages };
 }
 
 export function clientOf(expr: ts.Expression, ctx: ClientContext, depth = 0): ClientValue | undefined {
@@ -200,6 +203,8 @@ function clientFromCall(e: ts.CallExpression, ctx: ClientContext, depth: number)
 
 function clientFromBinding(binding: Binding, ctx: ClientContext, depth: number): ClientValue | undefined {
   if (binding.kind === 'import') {
+    const extra = ctx.extraPackages[binding.specifier];
+    if (extra) return { kind: extra, pipeline: false }; // an in-house package exports instances
     if (clientPackageKind(binding.specifier)) return undefined; // the class itself, not an instance
     return clientFromExport(followImport(ctx.graph, binding), ctx, depth);
   }

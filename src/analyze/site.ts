@@ -1,0 +1,84 @@
+/**
+ * The call-site model the checks run on: plain data, no AST nodes, so a shard's sites can be
+ * written to JSON, merged with other shards', cached, and checked exactly as in one run.
+ */
+import { formatTemplate, parseTemplate, type Template } from '../keys/template.js';
+import { lookupCommand, type CommandInfo } from '../redis/commands.js';
+import type { CallSite, ClientKind, KeyRef, TtlInfo } from '../types.js';
+
+export interface Located {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface CheckSite {
+  where: Located;
+  client: ClientKind;
+  info: CommandInfo;
+  keys: { source: string; templates: Template[] }[];
+  ttl: TtlInfo | null;
+  functionName: string | null;
+  /** Identifies the enclosing function (`file:line:column` of its start): "same function" checks. */
+  fnId: string | null;
+  /** Identifies the pipeline / multi the command is queued on. */
+  pipelineId: string | null;
+}
+
+/** The JSON form of a CheckSite (templates as text). */
+export interface SerializedSite extends Located {
+  client: ClientKind;
+  command: string;
+  keys: { source: string; templates: string[] }[];
+  ttl: TtlInfo | null;
+  function: string | null;
+  fnId: string | null;
+  pipelineId: string | null;
+}
+
+export function serializeSite(site: CheckSite): SerializedSite {
+  return {
+    ...site.where,
+    client: site.client,
+    command: site.info.name,
+    keys: site.keys.map((k) => ({ source: k.source, templates: k.templates.map(formatTemplate) })),
+    ttl: site.ttl,
+    function: site.functionName,
+    fnId: site.fnId,
+    pipelineId: site.pipelineId,
+  };
+}
+
+export function deserializeSite(data: SerializedSite): CheckSite {
+  const info = lookupCommand(data.command);
+  if (!info) throw new Error(`unknown Redis command '${data.command}' in shard results`);
+  return {
+    where: { file: data.file, line: data.line, column: data.column },
+    client: data.client,
+    info,
+    keys: data.keys.map((k) => ({ source: k.source, templates: k.templates.map(parseTemplate) })),
+    ttl: data.ttl,
+    functionName: data.function,
+    fnId: data.fnId,
+    pipelineId: data.pipelineId,
+  };
+}
+
+/** The contract's view of a site. */
+export function toCallSite(site: CheckSite): CallSite {
+  return {
+    ...site.where,
+    client: site.client,
+    command: site.info.name,
+    access: site.info.access,
+    keys: site.keys.flatMap((key): KeyRef[] =>
+      key.templates.length === 0 ? [{ template: null, source: key.source }] : key.templates.map((t) => ({ template: formatTemplate(t), source: key.source })),
+    ),
+    ttl: site.info.access === 'write' ? site.ttl : null,
+    function: site.functionName,
+  };
+}
+
+export function compareLocated(a: Located, b: Located): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
