@@ -52,11 +52,16 @@ export function loadRegistryFor(options: { cwd: string; registry?: string | fals
   return registryPath ? loadRegistry(registryPath) : undefined;
 }
 
-export function collectSites(options: AnalyzeOptions): CollectedSites {
-  const project = loadProject(options);
+export interface Progress {
+  (stage: 'load' | 'analyze', done: number, total: number): void;
+}
+
+export function collectSites(options: AnalyzeOptions, progress?: Progress): CollectedSites {
+  const project = loadProject(options, progress && ((done, total) => progress('load', done, total)));
   const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
-  const own = options.shard ? new Set(shardFiles(project.files, options.shard)) : undefined;
-  const drafts = discoverCallSites(project.files, ctx, own);
+  const inScope = project.files.filter((f) => project.inScope(f.fileName));
+  const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
+  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)));
   const relative = (file: string) => toRelative(options.cwd, file);
   const sites = drafts.map((draft) => toCheckSite(draft, relative)).sort((a, b) => compareLocated(a.where, b.where));
   // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.

@@ -69,11 +69,17 @@ const RAW_COMMAND_METHODS = new Set(['call', 'send_command', 'sendCommand', 'cal
  * Wrapper layers are looked for in every file, since a shard's calls may go through a wrapper
  * that lives in another shard's file; there only calls passing a parameter on are inspected.
  */
-export function discoverCallSites(files: readonly ts.SourceFile[], ctx: ClientContext, own?: ReadonlySet<ts.SourceFile>): SiteDraft[] {
+export function discoverCallSites(
+  files: readonly ts.SourceFile[],
+  ctx: ClientContext,
+  own?: ReadonlySet<ts.SourceFile>,
+  onProgress?: (done: number, total: number) => void,
+): SiteDraft[] {
   const sites: SiteDraft[] = [];
   const discarded: SiteDraft[] = [];
   const wrappers = new Map<FunctionNode, WrapperSite[]>();
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers);

@@ -1,10 +1,14 @@
 /**
- * Loading the project: one ts-morph Project per run, from tsconfig.json when it parses, or from
- * the given paths when it does not. Files that do not parse are reported and left out.
- * The type checker is created only for a typed run.
+ * Loading the project, in two steps:
+ *   planProject: which files, from tsconfig.json when it parses or from the given paths when it
+ *                does not (no parsing: cheap enough to key a cache on);
+ *   loadProject: one ts-morph Project, each file added and parsed; files that do not parse are
+ *                reported and left out. The type checker is created only for a typed run.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
+import { globSync } from 'tinyglobby';
 import { Project, ts } from 'ts-morph';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
@@ -12,9 +16,13 @@ export interface LoadOptions {
   cwd: string;
   /** Files or folders to analyse; empty means the whole project. */
   paths: string[];
-  /** tsconfig.json to use; found in cwd when not given. */
+  /** tsconfig.json to use; found beside the first path or in cwd when not given. */
   tsconfig?: string;
   types: boolean;
+  /** Globs (relative to `globBase`) limiting and excluding the files reported on. */
+  include?: string[];
+  exclude?: string[];
+  globBase?: string;
 }
 
 export interface LoadProblem {
@@ -24,57 +32,114 @@ export interface LoadProblem {
   message: string;
 }
 
+export interface ProjectPlan {
+  tsconfig?: string;
+  compilerOptions: ts.CompilerOptions;
+  /** Every file to load, absolute, sorted. */
+  fileNames: string[];
+  /** Whether a file is one the run reports on (given paths, include / exclude). */
+  inScope: (fileName: string) => boolean;
+  problems: LoadProblem[];
+}
+
 export interface LoadedProject {
+  /** Every project file that parsed (files outside the scope too: they resolve imports). */
   files: ts.SourceFile[];
+  inScope: (fileName: string) => boolean;
   graph: ModuleGraph;
   checker?: ts.TypeChecker;
   /** Files that did not parse, and a tsconfig that could not be used. */
   problems: LoadProblem[];
-  tsconfig?: string;
+  /** Every file the run read, analysed or followed through an import. */
+  loadedFileNames: () => string[];
 }
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+const SOURCE_EXTENSIONS = 'ts,tsx,mts,cts,js,jsx,mjs,cjs';
+const DEFAULT_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+};
 
-export function loadProject(options: LoadOptions): LoadedProject {
+export function planProject(options: LoadOptions): ProjectPlan {
   const problems: LoadProblem[] = [];
   const roots = options.paths.map((p) => path.resolve(options.cwd, p));
   const tsconfig = options.tsconfig ? path.resolve(options.cwd, options.tsconfig) : findTsconfig(options.cwd, roots);
-  let project: Project | undefined;
-  if (tsconfig) {
-    project = projectFromTsconfig(tsconfig, options, problems);
-  }
-  if (!project) {
-    project = new Project({
-      compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true },
-      skipFileDependencyResolution: true,
-      skipLoadingLibFiles: !options.types,
-    });
-    const bases = roots.length > 0 ? roots : [options.cwd];
-    for (const base of bases) addPath(project, base);
-  } else if (roots.length > 0) {
-    // Paths outside the tsconfig's include (a .js file, say) are still analysed when named.
-    for (const root of roots) addPath(project, root);
-  }
+  const parsed = tsconfig ? readTsconfig(tsconfig, problems) : undefined;
+  const names = new Set<string>(parsed ? parsed.fileNames.map(normalize) : []);
+  // Without a usable tsconfig, the given paths (or the working directory); with one, paths
+  // outside its include (a .js file, say) are still analysed when named.
+  const bases = parsed ? roots : roots.length > 0 ? roots : [options.cwd];
+  for (const base of bases) for (const file of sourceFilesUnder(base)) names.add(file);
 
-  const inScope = (fileName: string) =>
-    !fileName.includes('/node_modules/') && !/\.d\.[mc]?ts$/.test(fileName) && (roots.length === 0 || roots.some((r) => fileName === r || fileName.startsWith(r.endsWith('/') ? r : `${r}/`)));
+  const globBase = options.globBase ?? options.cwd;
+  const included = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
+  const excluded = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : undefined;
+  const inScope = (fileName: string): boolean => {
+    if (isLibraryFile(fileName)) return false;
+    if (roots.length > 0 && !roots.some((r) => fileName === r || fileName.startsWith(r.endsWith('/') ? r : `${r}/`))) return false;
+    const rel = path.relative(globBase, fileName).split(path.sep).join('/');
+    if (included && !included(rel)) return false;
+    if (excluded?.(rel)) return false;
+    return true;
+  };
+  return {
+    tsconfig: parsed ? tsconfig : undefined,
+    compilerOptions: parsed?.options ?? DEFAULT_OPTIONS,
+    fileNames: [...names].filter((f) => !isLibraryFile(f)).sort(),
+    inScope,
+    problems,
+  };
+}
+
+export function loadProject(options: LoadOptions, onProgress?: (done: number, total: number) => void): LoadedProject {
+  const plan = planProject(options);
+  const problems = [...plan.problems];
+  const project = plan.tsconfig
+    ? new Project({ tsConfigFilePath: plan.tsconfig, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, skipLoadingLibFiles: !options.types })
+    : new Project({ compilerOptions: plan.compilerOptions, skipFileDependencyResolution: true, skipLoadingLibFiles: !options.types });
 
   const files: ts.SourceFile[] = [];
-  for (const wrapped of project.getSourceFiles()) {
-    const sf = wrapped.compilerNode;
-    if (!inScope(sf.fileName)) continue;
-    const parseError = firstParseError(sf);
-    if (parseError) {
-      problems.push(parseError);
-      continue;
+  plan.fileNames.forEach((fileName, index) => {
+    onProgress?.(index, plan.fileNames.length);
+    let sf: ts.SourceFile;
+    try {
+      sf = project.addSourceFileAtPath(fileName).compilerNode;
+    } catch (error) {
+      problems.push({ file: fileName, line: 1, column: 1, message: `cannot read file, skipped: ${(error as Error).message}` });
+      return;
     }
-    files.push(sf);
-  }
-  files.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+    const parseError = firstParseError(sf);
+    if (parseError) problems.push(parseError);
+    else files.push(sf);
+  });
+  onProgress?.(plan.fileNames.length, plan.fileNames.length);
 
   const graph = createModuleGraph(project);
   const checker = options.types ? project.getProgram().compilerObject.getTypeChecker() : undefined;
-  return { files, graph, checker, problems, tsconfig };
+  return {
+    files,
+    inScope: plan.inScope,
+    graph,
+    checker,
+    problems,
+    loadedFileNames: () =>
+      project
+        .getSourceFiles()
+        .map((f) => f.getFilePath() as string)
+        .filter((f) => !isLibraryFile(f))
+        .sort(),
+  };
+}
+
+function isLibraryFile(fileName: string): boolean {
+  return fileName.includes('/node_modules/') || /\.d\.[mc]?ts$/.test(fileName);
+}
+
+function normalize(fileName: string): string {
+  return path.resolve(fileName);
 }
 
 function findTsconfig(cwd: string, roots: string[]): string | undefined {
@@ -86,12 +151,11 @@ function findTsconfig(cwd: string, roots: string[]): string | undefined {
   return undefined;
 }
 
-function projectFromTsconfig(tsconfig: string, options: LoadOptions, problems: LoadProblem[]): Project | undefined {
+function readTsconfig(tsconfig: string, problems: LoadProblem[]): ts.ParsedCommandLine | undefined {
   if (!existsSync(tsconfig)) {
     problems.push({ file: tsconfig, line: 1, column: 1, message: 'tsconfig not found; analysing the given paths instead' });
     return undefined;
   }
-  // Read it ourselves first: ts-morph reports a broken tsconfig inconsistently.
   const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
   if (read.error) {
     problems.push({ ...diagnosticLocation(read.error, tsconfig), message: `tsconfig does not parse (${flatten(read.error)}); analysing the given paths instead` });
@@ -103,21 +167,13 @@ function projectFromTsconfig(tsconfig: string, options: LoadOptions, problems: L
     problems.push({ ...diagnosticLocation(fatal, tsconfig), message: `tsconfig cannot be used (${flatten(fatal)}); analysing the given paths instead` });
     return undefined;
   }
-  try {
-    return new Project({ tsConfigFilePath: tsconfig, skipFileDependencyResolution: true, skipLoadingLibFiles: !options.types });
-  } catch (error) {
-    problems.push({ file: tsconfig, line: 1, column: 1, message: `tsconfig cannot be used (${(error as Error).message}); analysing the given paths instead` });
-    return undefined;
-  }
+  return parsed;
 }
 
-function addPath(project: Project, target: string): void {
-  if (!existsSync(target)) return;
-  if (isDirectory(target)) {
-    project.addSourceFilesAtPaths([path.join(target, SOURCE_GLOB).replace(/\\/g, '/'), '!**/node_modules/**', '!**/*.d.ts']);
-  } else if (!project.getSourceFile(target)) {
-    project.addSourceFileAtPath(target);
-  }
+function sourceFilesUnder(target: string): string[] {
+  if (!existsSync(target)) return [];
+  if (!isDirectory(target)) return [path.resolve(target)];
+  return globSync([`**/*.{${SOURCE_EXTENSIONS}}`], { cwd: target, absolute: true, ignore: ['**/node_modules/**', '**/*.d.ts', '**/*.d.mts', '**/*.d.cts'], followSymbolicLinks: false }).map(normalize);
 }
 
 function isDirectory(p: string): boolean {
@@ -164,7 +220,7 @@ function createModuleGraph(project: Project): ModuleGraph {
       try {
         const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
         const fileName = resolved?.resolvedFileName;
-        if (fileName && !resolved.isExternalLibraryImport && !fileName.includes('/node_modules/')) {
+        if (fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName)) {
           const wrapped = project.getSourceFile(fileName) ?? project.addSourceFileAtPathIfExists(fileName);
           result = wrapped?.compilerNode;
         }
