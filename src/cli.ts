@@ -1,34 +1,57 @@
 /**
  * The `keydrift` command. The only module that reads argv, prints, or sets the exit code:
- * 0 no error-level finding, 1 error-level findings, 2 usage or configuration errors.
+ * 0 no error-level finding, 1 error-level findings (or more warnings than allowed),
+ * 2 usage or configuration errors.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze } from './analyze/analyze.js';
+import { parseShard } from './analyze/shard.js';
+import { ConfigFileError } from './config/jsonc-document.js';
 import { renderInitialRegistry, writeInitialRegistry } from './registry/init.js';
-import { REGISTRY_FILE_NAME, RegistryError } from './registry/load.js';
+import { REGISTRY_FILE_NAME } from './registry/load.js';
 import { FORMATS, reporters, type Format } from './reporters/index.js';
+import { createProgress } from './run/progress.js';
+import { EXIT_OK, EXIT_USAGE, runAnalysis, runMerge, type AnalyzeSettings, type ReportSettings, type RunOutcome } from './run/run-analysis.js';
 import { VERSION } from './version.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './run/run-analysis.js';
 
-interface AnalyzeCliOptions {
-  project?: string;
-  registry?: string | false;
+export interface CliIo {
+  cwd: string;
+  /** Whether stdout is a terminal (colour). */
+  isTTY: boolean;
+  /** Whether stderr is a terminal and not CI (progress bar). */
+  stderrIsTTY?: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+interface OutputFlags {
   format: Format;
   output?: string;
-  types: boolean;
   color?: boolean;
 }
 
-interface InitCliOptions {
+interface ReportFlags extends OutputFlags {
+  config?: string | false;
+  registry?: string | false;
+  maxWarnings?: number;
+  quiet?: boolean;
+  changed?: string | true;
+  staged?: boolean;
+  baseline?: string;
+  writeBaseline?: boolean;
+  updateBaseline?: boolean;
+}
+
+interface AnalyzeFlags extends ReportFlags {
   project?: string;
-  registry: string;
-  force?: boolean;
-  types: boolean;
+  types?: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
+  shard?: string;
 }
 
 /** Runs the CLI; resolves to the exit code. `io` is injectable for tests. */
@@ -42,22 +65,30 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError();
 
-  program
+  const analyzeCommand = program
     .command('analyze')
     .description('analyse a project: every Redis call site, its key template, and cross-file findings')
-    .argument('[paths...]', 'files or folders to analyse (default: the whole project)')
-    .option('-p, --project <tsconfig>', 'tsconfig.json to load (default: ./tsconfig.json)')
-    .option('-r, --registry <file>', `key registry (default: ./${REGISTRY_FILE_NAME} when present)`)
-    .option('--no-registry', 'ignore any key registry')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--types', 'use type information to recognise clients (default)', true)
+    .argument('[paths...]', 'files or folders to report on (default: the whole project)')
+    .option('-p, --project <tsconfig>', 'tsconfig.json to load (default: beside the first path, or ./tsconfig.json)')
+    .option('--types', 'use type information to recognise clients (default)')
     .option('--no-types', 'syntax and data flow only: faster, no type checker')
-    .option('--color', 'force colour in text output')
-    .option('--no-color', 'no colour in text output')
-    .action((paths: string[], options: AnalyzeCliOptions) => {
-      exitCode = runAnalyze(paths, options, io);
-    });
+    .option('--cache', 'reuse results while no file the run reads has changed')
+    .option('--cache-location <dir>', 'where --cache keeps its results (default: node_modules/.cache/keydrift)')
+    .option('--shard <i/n>', 'analyse shard i of n (deterministic); combine results with `keydrift merge`', shardArgument);
+  addReportOptions(analyzeCommand).action((paths: string[], flags: AnalyzeFlags) => {
+    const progress = createProgress({ write: (s) => io.stderr(s) }, Boolean(io.stderrIsTTY) && !flags.quiet);
+    const settings: AnalyzeSettings = { ...reportSettings(flags, io), paths, project: flags.project, types: flags.types, cache: flags.cache, cacheLocation: flags.cacheLocation };
+    if (flags.shard) settings.shard = parseShard(flags.shard);
+    exitCode = report(() => runAnalysis(settings, (stage, done, total) => progress.update(stage, done, total)), flags, io, () => progress.finish());
+  });
+
+  const mergeCommand = program
+    .command('merge')
+    .description('combine `analyze --shard i/n --format json` results and run the cross-file checks')
+    .argument('<results...>', 'shard result files, one per shard');
+  addReportOptions(mergeCommand).action((files: string[], flags: ReportFlags) => {
+    exitCode = report(() => runMerge(files, reportSettings(flags, io)), flags, io);
+  });
 
   program
     .command('init')
@@ -67,8 +98,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('-r, --registry <file>', 'where to write the registry', REGISTRY_FILE_NAME)
     .option('--force', 'overwrite an existing registry')
     .option('--no-types', 'syntax and data flow only')
-    .action((paths: string[], options: InitCliOptions) => {
-      exitCode = runInit(paths, options, io);
+    .action((paths: string[], flags: { project?: string; registry: string; force?: boolean; types: boolean }) => {
+      exitCode = runInit(paths, flags, io);
     });
 
   try {
@@ -82,25 +113,70 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return exitCode;
 }
 
-function runAnalyze(paths: string[], options: AnalyzeCliOptions, io: CliIo): number {
-  try {
-    const { result } = analyze({ cwd: io.cwd, paths, tsconfig: options.project, registry: options.registry, types: options.types });
-    const color = options.output ? false : (options.color ?? io.isTTY);
-    const report = reporters[options.format](result, { color });
-    if (options.output) writeFileSync(path.resolve(io.cwd, options.output), report);
-    else io.stdout(report);
-    for (const finding of result.findings) {
-      if (finding.rule === 'parse-error' && options.format !== 'text') io.stderr(`keydrift: ${finding.file}:${finding.line}:${finding.column}: ${finding.message}\n`);
-    }
-    return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
-  } catch (error) {
-    return configurationError(error, io);
-  }
+function addReportOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'keydrift.config.json to use (default: ./keydrift.config.json when present)')
+    .option('--no-config', 'ignore any config file')
+    .option('-r, --registry <file>', `key registry (default: ./${REGISTRY_FILE_NAME} when present)`)
+    .option('--no-registry', 'ignore any key registry')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', countArgument)
+    .option('-q, --quiet', 'report errors only, and no progress bar')
+    .option('--changed [base]', 'report only findings in files changed since base (default HEAD, with untracked files)')
+    .option('--staged', 'report only findings in staged files')
+    .option('--baseline <file>', 'accepted findings to leave out (default: ./keydrift-baseline.json when present)')
+    .option('--write-baseline', "record today's findings in the baseline and exit 0")
+    .option('--update-baseline', 'prune baseline entries whose finding has gone')
+    .option('--color', 'force colour in text output')
+    .option('--no-color', 'no colour in text output');
 }
 
-function runInit(paths: string[], options: InitCliOptions, io: CliIo): number {
+function reportSettings(flags: ReportFlags, io: CliIo): ReportSettings {
+  return {
+    cwd: io.cwd,
+    config: flags.config === undefined ? undefined : flags.config,
+    registry: flags.registry === undefined ? undefined : flags.registry,
+    maxWarnings: flags.maxWarnings,
+    quiet: flags.quiet,
+    changed: flags.changed,
+    staged: flags.staged,
+    baseline: flags.baseline,
+    writeBaseline: flags.writeBaseline,
+    updateBaseline: flags.updateBaseline,
+  };
+}
+
+/** Runs, prints the report and notices, and turns configuration errors into exit 2. */
+function report(run: () => RunOutcome, flags: OutputFlags, io: CliIo, beforePrint?: () => void): number {
+  let outcome: RunOutcome;
   try {
-    const { result } = analyze({ cwd: io.cwd, paths, tsconfig: options.project, registry: false, types: options.types });
+    outcome = run();
+  } catch (error) {
+    return failure(error, io);
+  } finally {
+    beforePrint?.();
+  }
+  const color = flags.output ? false : (flags.color ?? io.isTTY);
+  const text = reporters[flags.format](outcome.result, { color, toolVersion: VERSION });
+  try {
+    if (flags.output) writeFileSync(path.resolve(io.cwd, flags.output), text);
+    else io.stdout(text);
+  } catch (error) {
+    return failure(error, io);
+  }
+  for (const notice of outcome.notices) io.stderr(`keydrift: ${notice}\n`);
+  if (flags.format !== 'text') {
+    for (const finding of outcome.result.findings) {
+      if (finding.rule === 'parse-error') io.stderr(`keydrift: ${finding.file}:${finding.line}:${finding.column}: ${finding.message}\n`);
+    }
+  }
+  return outcome.exitCode;
+}
+
+function runInit(paths: string[], flags: { project?: string; registry: string; force?: boolean; types: boolean }, io: CliIo): number {
+  try {
+    const { result } = analyze({ cwd: io.cwd, paths, tsconfig: flags.project, registry: false, types: flags.types });
     const ttlSeconds = new Map<string, number>();
     for (const site of result.callSites) {
       if (!site.ttl || !('seconds' in site.ttl)) continue;
@@ -109,39 +185,42 @@ function runInit(paths: string[], options: InitCliOptions, io: CliIo): number {
       }
     }
     const text = renderInitialRegistry(result.templates, { ttlSeconds });
-    const target = path.resolve(io.cwd, options.registry);
-    writeInitialRegistry(target, text, options.force ?? false);
+    const target = path.resolve(io.cwd, flags.registry);
+    writeInitialRegistry(target, text, flags.force ?? false);
     io.stdout(`wrote ${path.relative(io.cwd, target) || target} with ${result.templates.length} key famil${result.templates.length === 1 ? 'y' : 'ies'}\n`);
     return EXIT_OK;
   } catch (error) {
-    return configurationError(error, io);
+    return failure(error, io);
   }
 }
 
-function configurationError(error: unknown, io: CliIo): number {
-  if (error instanceof RegistryError) {
-    io.stderr(`keydrift: ${error.message}\n`);
-    return EXIT_USAGE;
-  }
-  // Anything else (an unreadable file, a refused overwrite, an internal failure) is not a
-  // finding either: one line, exit 2, the stack only when asked for.
+/**
+ * A broken registry or config names its file:line:column. Anything else (an unreadable file, a
+ * refused overwrite, git missing, an internal failure) is not a finding either: one line,
+ * exit 2, the stack only when asked for.
+ */
+function failure(error: unknown, io: CliIo): number {
   const err = error instanceof Error ? error : new Error(String(error));
   io.stderr(`keydrift: ${err.message}\n`);
-  if (process.env.KEYDRIFT_DEBUG) io.stderr(`${err.stack ?? ''}\n`);
+  if (process.env.KEYDRIFT_DEBUG && !(error instanceof ConfigFileError)) io.stderr(`${err.stack ?? ''}\n`);
   return EXIT_USAGE;
 }
 
-export interface CliIo {
-  cwd: string;
-  isTTY: boolean;
-  stdout(text: string): void;
-  stderr(text: string): void;
+function shardArgument(value: string): string {
+  if (!parseShard(value)) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4');
+  return value;
+}
+
+function countArgument(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
 }
 
 function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    stderrIsTTY: Boolean(process.stderr.isTTY) && !process.env.CI,
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
   };

@@ -56,7 +56,8 @@ export interface Progress {
   (stage: 'load' | 'analyze', done: number, total: number): void;
 }
 
-export function collectSites(options: AnalyzeOptions, progress?: Progress): CollectedSites {
+/** `onLoaded` receives every file the run read (for a content-hash cache to validate against). */
+export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoaded?: (files: string[]) => void): CollectedSites {
   const project = loadProject(options, progress && ((done, total) => progress('load', done, total)));
   const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
   const inScope = project.files.filter((f) => project.inScope(f.fileName));
@@ -68,6 +69,7 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress): Coll
   const problems: Finding[] = project.problems
     .filter(() => !options.shard || options.shard.index === 1)
     .map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
+  onLoaded?.(project.loadedFileNames());
   return { sites, problems };
 }
 
