@@ -100,7 +100,7 @@ export function checkSites(collected: CollectedSites, registry: Registry | undef
   const sites = collected.sites.map((s) => ({ ...s })).sort((a, b) => compareLocated(a.where, b.where));
   foldFollowingExpiry(sites);
   const uses: KeyUse[] = sites.flatMap((site) =>
-    site.keys.flatMap((key) => key.templates.map((template) => ({ site, where: site.where, template, text: formatTemplate(template) }))),
+    site.keys.flatMap((key) => key.templates.map((template) => ({ site, where: site.where, template, text: formatTemplate(template), shape: templateShape(template) }))),
   );
   const relative = (file: string) => toRelative(cwd, file);
   const findings: Finding[] = runChecks({
@@ -136,7 +136,7 @@ function foldFollowingExpiry(sites: CheckSite[]): void {
 function summarizeTemplates(uses: KeyUse[], registry: Registry | undefined): TemplateSummary[] {
   const byShape = new Map<string, { texts: Map<string, number>; reads: Set<CheckSite>; writes: Set<CheckSite>; deletes: Set<CheckSite>; registered: boolean }>();
   for (const use of uses) {
-    const shape = templateShape(use.template);
+    const shape = use.shape;
     let entry = byShape.get(shape);
     if (!entry) {
       entry = { texts: new Map(), reads: new Set(), writes: new Set(), deletes: new Set(), registered: registry ? matchFamily(registry, use.template) !== undefined : false };

@@ -1,22 +1,18 @@
 /**
  * Cross-file checks over all call sites: drift, dead invalidations, never-invalidated families,
  * TTLs, dangerous commands and the registry. Input: call sites with templates; output: findings.
+ * Comparisons between keys go through a FamilyIndex (per shape, memoized), so the cost grows with
+ * the number of key families rather than with uses × uses.
  */
-import { driftBetween, DRIFT_DESCRIPTIONS, type DriftKind } from '../keys/drift.js';
-import { templateShape, type Template } from '../keys/template.js';
-import { unify } from '../keys/unify.js';
+import { DRIFT_DESCRIPTIONS, type DriftKind } from '../keys/drift.js';
+import type { Template } from '../keys/template.js';
 import { matchDeprecated, matchFamily } from '../registry/load.js';
-import type { Registry, RegistryFamily } from '../registry/types.js';
+import type { DeprecatedTemplate, Registry, RegistryFamily } from '../registry/types.js';
 import type { Finding, FindingRule, RelatedLocation, Severity } from '../types.js';
+import { FamilyIndex, shapeOf, type KeyUse } from './family-index.js';
 import { compareLocated, type CheckSite, type Located } from './site.js';
 
-/** One template of one key of one call site: the unit every check works on. */
-export interface KeyUse {
-  site: CheckSite;
-  where: Located;
-  template: Template;
-  text: string;
-}
+export type { KeyUse } from './family-index.js';
 
 export interface CheckInput {
   sites: CheckSite[];
@@ -26,25 +22,63 @@ export interface CheckInput {
   registryLocation?: (family: RegistryFamily) => Located;
 }
 
+type Add = (rule: FindingRule, severity: Severity, where: Located, message: string, template?: string, related?: RelatedLocation[]) => void;
+
+/** What the checks share: the index, reads by shape and by function, registry lookups. */
+interface Context {
+  input: CheckInput;
+  index: FamilyIndex;
+  /** Shapes that some read uses, each with its first read (for messages). */
+  readShapes: Map<string, KeyUse>;
+  /** Per function: the shapes it reads and the shapes it writes. */
+  readsByFunction: Map<string, Set<string>>;
+  writesByFunction: Map<string, Set<string>>;
+  family: (shape: string) => RegistryFamily | undefined;
+  deprecated: (shape: string) => DeprecatedTemplate | undefined;
+  add: Add;
+}
+
 export function runChecks(input: CheckInput): Finding[] {
   const findings: Finding[] = [];
   const add: Add = (rule, severity, where, message, template, related) => {
     findings.push({ rule, severity, ...where, message, ...(template !== undefined && { template }), ...(related && related.length > 0 && { related }) });
   };
-  const reads = input.uses.filter((u) => u.site.info.access === 'read');
+  const index = new FamilyIndex(input.uses);
+  const readShapes = new Map<string, KeyUse>();
+  const readsByFunction = new Map<string, Set<string>>();
+  const writesByFunction = new Map<string, Set<string>>();
+  for (const use of [...input.uses].sort(byLocation)) {
+    const access = use.site.info.access;
+    if (access === 'read' && !readShapes.has(use.shape)) readShapes.set(use.shape, use);
+    const byFunction = access === 'read' ? readsByFunction : access === 'write' ? writesByFunction : undefined;
+    if (byFunction && use.site.fnId !== null) {
+      const set = byFunction.get(use.site.fnId) ?? new Set<string>();
+      set.add(use.shape);
+      byFunction.set(use.site.fnId, set);
+    }
+  }
+  const registry = input.registry;
+  const ctx: Context = {
+    input,
+    index,
+    readShapes,
+    readsByFunction,
+    writesByFunction,
+    family: memo((shape) => (registry ? matchFamily(registry, index.group(shape).template) : undefined)),
+    deprecated: memo((shape) => (registry ? matchDeprecated(registry, index.group(shape).template) : undefined)),
+    add,
+  };
 
-  checkDangerousCommands(input, add);
-  checkInvalidations(input, reads, add);
-  checkNeverInvalidated(input, reads, add);
-  checkTtl(input, add);
-  if (input.registry) checkRegistry(input, input.registry, add);
-  checkUnresolved(input, add);
+  checkDangerousCommands(ctx);
+  checkInvalidations(ctx);
+  checkNeverInvalidated(ctx);
+  checkTtl(ctx);
+  if (registry) checkRegistry(ctx, registry);
+  checkUnresolved(ctx);
   return findings;
 }
 
-type Add = (rule: FindingRule, severity: Severity, where: Located, message: string, template?: string, related?: RelatedLocation[]) => void;
-
-function checkDangerousCommands(input: CheckInput, add: Add): void {
+function checkDangerousCommands({ input, add }: Context): void {
   for (const site of input.sites) {
     if (site.info.danger === 'keys') {
       add('no-keys-command', 'error', site.where, 'KEYS walks the whole keyspace and blocks Redis while it runs; iterate with SCAN (ioredis scanStream, node-redis scanIterator) instead');
@@ -58,21 +92,26 @@ function checkDangerousCommands(input: CheckInput, add: Add): void {
  * Deletes, expires and overwrites of a family nothing reads: `dead-invalidation`, and
  * `key-drift` when a read or registered family nearly matches (the key it probably meant).
  */
-function checkInvalidations(input: CheckInput, reads: KeyUse[], add: Add): void {
-  const registryTemplates = input.registry?.families.map((f) => ({ template: f.template, text: f.templateText, where: undefined as Located | undefined })) ?? [];
-  const readTargets = [...dedupeByShape(reads).map((u) => ({ template: u.template, text: u.text, where: u.where as Located | undefined })), ...registryTemplates];
+function checkInvalidations(ctx: Context): void {
+  const { input, index, add } = ctx;
+  const targets: DriftTarget[] = [
+    ...[...ctx.readShapes.values()].map((u) => ({ shape: u.shape, template: u.template, text: u.text, where: u.where as Located | undefined })),
+    ...(input.registry?.families ?? []).map((f) => ({ shape: shapeOf(f.template), template: f.template, text: f.templateText, where: undefined })),
+  ];
+  const isRead = memo((shape: string) => [...ctx.readShapes.keys()].some((read) => index.invalidates(shape, read)));
+  const nearest = memo((shape: string) => nearestDrift(index, shape, targets));
   const reported = new Set<string>();
   for (const use of input.uses) {
     const { access } = use.site.info;
     const isInvalidation = access === 'delete' || access === 'expire';
-    const isOverwrite = access === 'write' && !readsInSameFunction(use, reads);
+    const isOverwrite = access === 'write' && !inSameFunction(ctx.readsByFunction, use, index);
     if (!isInvalidation && !isOverwrite) continue;
-    if (reads.some((r) => invalidates(use, r.template))) continue;
+    if (isRead(use.shape)) continue;
     const dedupeKey = `${use.where.file}:${use.where.line}:${use.where.column}:${use.text}`;
     if (reported.has(dedupeKey)) continue;
     reported.add(dedupeKey);
 
-    const drift = nearestDrift(use.template, readTargets);
+    const drift = nearest(use.shape);
     if (drift) {
       const place = drift.target.where ? ` (read at ${drift.target.where.file}:${drift.target.where.line})` : ' (registered)';
       const verb = access === 'write' ? 'written' : access === 'expire' ? 'expired' : 'deleted';
@@ -85,41 +124,36 @@ function checkInvalidations(input: CheckInput, reads: KeyUse[], add: Add): void 
         drift.target.where ? [{ ...drift.target.where, message: `\`${drift.target.text}\` is read here` }] : undefined,
       );
     }
-    if (isInvalidation && !writtenInSameFunction(use, input.uses)) {
-      const wildcard = isLiteralGlob(use.template) ? ' (DEL takes key names, not patterns: `*` is a literal character here)' : '';
+    // A key set and deleted in one function is a lock or a scratch key, not a cache entry.
+    if (isInvalidation && !inSameFunction(ctx.writesByFunction, use, index)) {
+      const wildcard = index.group(use.shape).literalGlob ? ' (DEL takes key names, not patterns: `*` is a literal character here)' : '';
       add('dead-invalidation', 'warning', use.where, `\`${use.text}\` is invalidated here but no code reads it, so this invalidation does nothing${wildcard}`, use.text);
     }
   }
 }
 
-/**
- * Whether an invalidation (or overwrite) reaches a read family. DEL takes key names, not
- * patterns: a literal `product:*` deletes the one key named so, not the `product:{id}` family.
- */
-function invalidates(use: KeyUse, target: Template): boolean {
-  if (isLiteralGlob(use.template)) return isLiteralGlob(target) && templateShape(target) === templateShape(use.template);
-  return unify(use.template, target);
+/** Whether the use's function also reads (or writes) a family the use's key unifies with. */
+function inSameFunction(byFunction: Map<string, Set<string>>, use: KeyUse, index: FamilyIndex): boolean {
+  if (use.site.fnId === null) return false;
+  const shapes = byFunction.get(use.site.fnId);
+  if (!shapes) return false;
+  for (const shape of shapes) if (index.unifies(shape, use.shape)) return true;
+  return false;
 }
 
-function isLiteralGlob(t: Template): boolean {
-  return t.segments.every((s) => s.kind === 'literal') && /[*?[]/.test(t.segments.map((s) => (s.kind === 'literal' ? s.text : '')).join(''));
-}
-
-function readsInSameFunction(use: KeyUse, reads: KeyUse[]): boolean {
-  return use.site.fnId !== null && reads.some((r) => r.site.fnId === use.site.fnId && unify(r.template, use.template));
-}
-
-/** A key set and deleted in one function is a lock or a scratch key, not a cache entry. */
-function writtenInSameFunction(use: KeyUse, uses: KeyUse[]): boolean {
-  return use.site.fnId !== null && uses.some((u) => u.site.fnId === use.site.fnId && u.site.info.access === 'write' && unify(u.template, use.template));
+interface DriftTarget {
+  shape: string;
+  template: Template;
+  text: string;
+  where: Located | undefined;
 }
 
 const DRIFT_ORDER: DriftKind[] = ['version', 'case', 'separator', 'prefix', 'segment'];
 
-function nearestDrift<T extends { template: Template }>(template: Template, candidates: T[]): { target: T; kind: DriftKind } | undefined {
-  let best: { target: T; kind: DriftKind } | undefined;
+function nearestDrift(index: FamilyIndex, shape: string, candidates: DriftTarget[]): { target: DriftTarget; kind: DriftKind } | undefined {
+  let best: { target: DriftTarget; kind: DriftKind } | undefined;
   for (const target of candidates) {
-    const kind = driftBetween(template, target.template);
+    const kind = index.drift(shape, target);
     if (!kind) continue;
     if (!best || DRIFT_ORDER.indexOf(kind) < DRIFT_ORDER.indexOf(best.kind)) best = { target, kind };
   }
@@ -127,23 +161,25 @@ function nearestDrift<T extends { template: Template }>(template: Template, cand
 }
 
 /** A family read and populated that nothing deletes, expires or overwrites, with no TTL. */
-function checkNeverInvalidated(input: CheckInput, reads: KeyUse[], add: Add): void {
-  const seen = new Set<string>();
-  for (const read of reads) {
-    const shape = templateShape(read.template);
-    if (seen.has(shape)) continue;
-    seen.add(shape);
-    const related = input.uses.filter((u) => u !== read && invalidates(u, read.template));
-    const writes = related.filter((u) => u.site.info.access === 'write');
-    if (writes.length === 0) continue;
-    const hasTtl = writes.some((w) => w.site.ttl !== null);
-    const invalidated = related.some((u) => {
-      const access = u.site.info.access;
-      if (access === 'delete' || access === 'expire') return true;
-      return access === 'write' && !readsInSameFunction(u, reads);
-    });
-    if (hasTtl || invalidated) continue;
-    const first = reads.filter((r) => templateShape(r.template) === shape).sort(byLocation)[0];
+function checkNeverInvalidated(ctx: Context): void {
+  const { index, add } = ctx;
+  for (const [shape, first] of ctx.readShapes) {
+    let populated = false;
+    let covered = false;
+    for (const other of index.groups.values()) {
+      if (!index.invalidates(other.shape, shape)) continue;
+      for (const u of other.uses) {
+        if (u === first) continue;
+        const access = u.site.info.access;
+        if (access === 'write') {
+          populated = true;
+          if (u.site.ttl !== null || !inSameFunction(ctx.readsByFunction, u, index)) covered = true;
+        } else if (access === 'delete' || access === 'expire') covered = true;
+        if (covered) break;
+      }
+      if (covered) break;
+    }
+    if (!populated || covered) continue;
     add(
       'never-invalidated',
       'warning',
@@ -154,12 +190,12 @@ function checkNeverInvalidated(input: CheckInput, reads: KeyUse[], add: Add): vo
   }
 }
 
-function checkTtl(input: CheckInput, add: Add): void {
+function checkTtl({ input, add, family: familyOf }: Context): void {
   const reported = new Set<CheckSite>();
   for (const use of input.uses) {
     const { site } = use;
     if (!site.info.createsValue || reported.has(site)) continue;
-    const family = input.registry ? matchFamily(input.registry, use.template) : undefined;
+    const family = familyOf(use.shape);
     if (family?.ttl?.none) continue;
     if (site.ttl === null) {
       reported.add(site);
@@ -171,22 +207,24 @@ function checkTtl(input: CheckInput, add: Add): void {
   }
 }
 
-function checkRegistry(input: CheckInput, registry: Registry, add: Add): void {
+function checkRegistry(ctx: Context, registry: Registry): void {
+  const { input, index, add } = ctx;
   const used = new Set<RegistryFamily>();
-  const registered = registry.families.map((f) => ({ template: f.template, text: f.templateText }));
+  const registered: DriftTarget[] = registry.families.map((f) => ({ shape: shapeOf(f.template), template: f.template, text: f.templateText, where: undefined }));
+  const nearestRegistered = memo((shape: string) => nearestDrift(index, shape, registered));
   for (const use of input.uses) {
     if (use.site.info.access === 'scan' || use.site.info.channels) continue;
-    const deprecated = matchDeprecated(registry, use.template);
+    const deprecated = ctx.deprecated(use.shape);
     if (deprecated) {
       add('deprecated-key', 'error', use.where, `\`${use.text}\` uses the deprecated key format \`${deprecated.templateText}\`; use \`${deprecated.replacementText}\``, use.text);
       continue;
     }
-    const family = matchFamily(registry, use.template);
+    const family = ctx.family(use.shape);
     if (family) {
       used.add(family);
       continue;
     }
-    const drift = use.site.info.access === 'read' ? nearestDrift(use.template, registered) : undefined;
+    const drift = use.site.info.access === 'read' ? nearestRegistered(use.shape) : undefined;
     if (drift) {
       add('key-drift', 'error', use.where, `\`${use.text}\` is not a registered key; did you mean \`${drift.target.text}\`? They differ by ${DRIFT_DESCRIPTIONS[drift.kind]}`, use.text);
     } else {
@@ -200,7 +238,7 @@ function checkRegistry(input: CheckInput, registry: Registry, add: Add): void {
   }
 }
 
-function checkUnresolved(input: CheckInput, add: Add): void {
+function checkUnresolved({ input, add }: Context): void {
   for (const site of input.sites) {
     for (const key of site.keys) {
       if (key.templates.length > 0) continue;
@@ -209,13 +247,12 @@ function checkUnresolved(input: CheckInput, add: Add): void {
   }
 }
 
-function dedupeByShape(uses: KeyUse[]): KeyUse[] {
-  const seen = new Map<string, KeyUse>();
-  for (const u of [...uses].sort(byLocation)) {
-    const shape = templateShape(u.template);
-    if (!seen.has(shape)) seen.set(shape, u);
-  }
-  return [...seen.values()];
+function memo<T>(compute: (shape: string) => T): (shape: string) => T {
+  const cache = new Map<string, T>();
+  return (shape) => {
+    if (!cache.has(shape)) cache.set(shape, compute(shape));
+    return cache.get(shape)!;
+  };
 }
 
 export function byLocation(a: { where: Located }, b: { where: Located }): number {

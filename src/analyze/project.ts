@@ -2,14 +2,17 @@
  * Loading the project, in two steps:
  *   planProject: which files, from tsconfig.json when it parses or from the given paths when it
  *                does not (no parsing: cheap enough to key a cache on);
- *   loadProject: one ts-morph Project, each file added and parsed; files that do not parse are
- *                reported and left out. The type checker is created only for a typed run.
+ *   loadProject: every file parsed once (by the program in a typed run, directly otherwise);
+ *                files that do not parse are reported and left out. The type checker is
+ *                created only for a typed run.
+ * The compiler API is used directly (TypeScript as bundled with ts-morph): the analysis only
+ * reads raw compiler nodes, and per-file ts-morph wrappers doubled the cost of loading.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
 export interface LoadOptions {
@@ -97,18 +100,16 @@ export function planProject(options: LoadOptions): ProjectPlan {
 export function loadProject(options: LoadOptions, onProgress?: (done: number, total: number) => void): LoadedProject {
   const plan = planProject(options);
   const problems = [...plan.problems];
-  const project = plan.tsconfig
-    ? new Project({ tsConfigFilePath: plan.tsconfig, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, skipLoadingLibFiles: !options.types })
-    : new Project({ compilerOptions: plan.compilerOptions, skipFileDependencyResolution: true, skipLoadingLibFiles: !options.types });
+  const store = createSourceStore(plan.compilerOptions);
+  // A typed run lets the program parse the files (once); an untyped run parses them itself.
+  const program = options.types ? createProgram(plan) : undefined;
 
   const files: ts.SourceFile[] = [];
   plan.fileNames.forEach((fileName, index) => {
     onProgress?.(index, plan.fileNames.length);
-    let sf: ts.SourceFile;
-    try {
-      sf = project.addSourceFileAtPath(fileName).compilerNode;
-    } catch (error) {
-      problems.push({ file: fileName, line: 1, column: 1, message: `cannot read file, skipped: ${(error as Error).message}` });
+    const sf = program?.getSourceFile(fileName) ?? store.get(fileName);
+    if (!sf) {
+      problems.push({ file: fileName, line: 1, column: 1, message: 'cannot read file, skipped' });
       return;
     }
     const parseError = firstParseError(sf);
@@ -117,21 +118,48 @@ export function loadProject(options: LoadOptions, onProgress?: (done: number, to
   });
   onProgress?.(plan.fileNames.length, plan.fileNames.length);
 
-  const graph = createModuleGraph(project);
-  const checker = options.types ? project.getProgram().compilerObject.getTypeChecker() : undefined;
   return {
     files,
     inScope: plan.inScope,
-    graph,
-    checker,
+    graph: createModuleGraph(plan.compilerOptions, (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName)),
+    checker: program?.getTypeChecker(),
     problems,
-    loadedFileNames: () =>
-      project
-        .getSourceFiles()
-        .map((f) => f.getFilePath() as string)
-        .filter((f) => !isLibraryFile(f))
-        .sort(),
+    loadedFileNames: () => [...new Set([...store.fileNames(), ...(program?.getSourceFiles().map((f) => f.fileName) ?? [])])].filter((f) => !isLibraryFile(f)).sort(),
   };
+}
+
+/**
+ * Parsed files by name, parsed on first use with parent pointers set (the resolver walks up).
+ * The hot path works on raw compiler nodes, so no ts-morph wrappers are made per file.
+ */
+function createSourceStore(compilerOptions: ts.CompilerOptions) {
+  const files = new Map<string, ts.SourceFile | null>();
+  const languageVersion = compilerOptions.target ?? ts.ScriptTarget.ES2022;
+  return {
+    get(fileName: string): ts.SourceFile | undefined {
+      let sf = files.get(fileName);
+      if (sf === undefined) {
+        const text = ts.sys.readFile(fileName);
+        sf = text === undefined ? null : ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName));
+        files.set(fileName, sf);
+      }
+      return sf ?? undefined;
+    },
+    fileNames: () => [...files.entries()].filter(([, sf]) => sf !== null).map(([name]) => name),
+  };
+}
+
+function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
+  if (/\.[mc]?js$/.test(fileName)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+function createProgram(plan: ProjectPlan): ts.Program {
+  const options: ts.CompilerOptions = { ...plan.compilerOptions, noEmit: true, allowJs: true };
+  const host = ts.createCompilerHost(options, true);
+  return ts.createProgram({ rootNames: plan.fileNames, options, host });
 }
 
 function isLibraryFile(fileName: string): boolean {
@@ -206,10 +234,9 @@ function flatten(d: ts.Diagnostic): string {
 }
 
 /** Module resolution with TypeScript's own resolver; only project sources are followed. */
-function createModuleGraph(project: Project): ModuleGraph {
-  const compilerOptions = project.getCompilerOptions();
+function createModuleGraph(compilerOptions: ts.CompilerOptions, sourceFile: (fileName: string) => ts.SourceFile | undefined): ModuleGraph {
   const host = ts.sys;
-  const cache = ts.createModuleResolutionCache(project.getFileSystem().getCurrentDirectory(), (f) => f, compilerOptions);
+  const cache = ts.createModuleResolutionCache(process.cwd(), (f) => f, compilerOptions);
   const memo = new Map<string, ts.SourceFile | null>();
   return {
     resolveModule(from, specifier) {
@@ -220,10 +247,7 @@ function createModuleGraph(project: Project): ModuleGraph {
       try {
         const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
         const fileName = resolved?.resolvedFileName;
-        if (fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName)) {
-          const wrapped = project.getSourceFile(fileName) ?? project.addSourceFileAtPathIfExists(fileName);
-          result = wrapped?.compilerNode;
-        }
+        if (fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName)) result = sourceFile(fileName);
       } catch {
         result = undefined;
       }

@@ -21,33 +21,62 @@ export const DRIFT_DESCRIPTIONS: Record<DriftKind, string> = {
  */
 export function driftBetween(a: Template, b: Template): DriftKind | undefined {
   if (unify(a, b)) return undefined;
-  if ((hasVersion(a) || hasVersion(b)) && sameShape(withoutVersions(a), withoutVersions(b))) return 'version';
-  if (sameShape(mapLiterals(a, (t) => t.toLowerCase()), mapLiterals(b, (t) => t.toLowerCase()))) return 'case';
-  if (sameShape(mapLiterals(a, normalizeSeparators), mapLiterals(b, normalizeSeparators))) return 'separator';
-  if (differsByInsertedSegments(a, b) || differsByInsertedSegments(b, a)) return 'prefix';
-  if (differsByOneLiteralSegment(a, b)) return 'segment';
+  const fa = featuresOf(a);
+  const fb = featuresOf(b);
+  if ((fa.hasVersion || fb.hasVersion) && fa.versionless === fb.versionless) return 'version';
+  if (fa.lowerCase === fb.lowerCase) return 'case';
+  if (fa.separators === fb.separators) return 'separator';
+  if (differsByInsertedSegments(fa, fb) || differsByInsertedSegments(fb, fa)) return 'prefix';
+  if (differsByOneLiteralSegment(fa, fb)) return 'segment';
   return undefined;
+}
+
+/**
+ * The normalised shapes drift compares, computed once per template. Drift compares shapes, not
+ * unification: a hole must line up with a hole and a literal with the same literal, or any
+ * short family would "nearly match" any long one.
+ */
+interface Features {
+  hasVersion: boolean;
+  versionless: string;
+  lowerCase: string;
+  separators: string;
+  /** The shape of each `:`-separated segment. */
+  segments: string[];
+  /** Each segment's text when it is wholly literal. */
+  literalSegments: (string | undefined)[];
+}
+
+const featureCache = new WeakMap<Template, Features>();
+
+function featuresOf(t: Template): Features {
+  let features = featureCache.get(t);
+  if (!features) {
+    const parts = splitSegments(t);
+    features = {
+      hasVersion: hasVersion(parts),
+      versionless: templateShape(withoutVersions(parts)),
+      lowerCase: templateShape(mapLiterals(t, (text) => text.toLowerCase())),
+      separators: templateShape(mapLiterals(t, normalizeSeparators)),
+      segments: parts.map(templateShape),
+      literalSegments: parts.map((p) => (p.segments.length === 1 && p.segments[0].kind === 'literal' ? p.segments[0].text : undefined)),
+    };
+    featureCache.set(t, features);
+  }
+  return features;
 }
 
 const VERSION_SEGMENT = /^v\d+$/i;
 const VERSION_SUFFIX = /[_.-]?v\d+$/i;
 
-/**
- * Drift compares shapes, not unification: a hole must line up with a hole and a literal with
- * the same literal, or any short family would "nearly match" any long one.
- */
-function sameShape(a: Template, b: Template): boolean {
-  return templateShape(a) === templateShape(b);
-}
-
-function hasVersion(t: Template): boolean {
-  return splitSegments(t).some((seg) => seg.segments.length === 1 && seg.segments[0].kind === 'literal' && (VERSION_SEGMENT.test(seg.segments[0].text) || VERSION_SUFFIX.test(seg.segments[0].text)));
+function hasVersion(parts: Template[]): boolean {
+  return parts.some((seg) => seg.segments.length === 1 && seg.segments[0].kind === 'literal' && (VERSION_SEGMENT.test(seg.segments[0].text) || VERSION_SUFFIX.test(seg.segments[0].text)));
 }
 
 /** Drops `v2` segments and `_v2` suffixes of literal segments. */
-function withoutVersions(t: Template): Template {
+function withoutVersions(parts: Template[]): Template {
   const kept: Template[] = [];
-  for (const seg of splitSegments(t)) {
+  for (const seg of parts) {
     const only = seg.segments.length === 1 ? seg.segments[0] : undefined;
     if (only?.kind === 'literal' && VERSION_SEGMENT.test(only.text)) continue;
     if (only?.kind === 'literal' && VERSION_SUFFIX.test(only.text)) {
@@ -72,32 +101,30 @@ function normalizeSeparators(text: string): string {
  * (a prefix, a tenant or namespace segment). An extra trailing segment is a different key
  * (`stats:{day}` vs `stats:{day}:total`), so it does not count.
  */
-function differsByInsertedSegments(longer: Template, shorter: Template): boolean {
-  const l = splitSegments(longer);
-  const s = splitSegments(shorter);
+function differsByInsertedSegments(longer: Features, shorter: Features): boolean {
+  const l = longer.segments;
+  const s = shorter.segments;
   const extra = l.length - s.length;
   if (extra < 1 || extra > 2) return false;
-  if (!s.some((seg) => seg.segments.some((x) => x.kind === 'literal'))) return false;
+  if (s.every((seg) => seg === '{}')) return false; // all holes: anything would match
+  const target = s.join(':');
   for (let start = 0; start + extra < l.length; start++) {
-    const rest = [...l.slice(0, start), ...l.slice(start + extra)];
-    if (sameShape(joinSegments(rest), shorter)) return true;
+    if ([...l.slice(0, start), ...l.slice(start + extra)].join(':') === target) return true;
   }
   return false;
 }
 
 /** Same shape but one literal segment spelt differently (`profile` / `profiles`, `user` / `usr`). */
-function differsByOneLiteralSegment(a: Template, b: Template): boolean {
-  const sa = splitSegments(a);
-  const sb = splitSegments(b);
-  if (sa.length !== sb.length || sa.length < 2) return false;
+function differsByOneLiteralSegment(a: Features, b: Features): boolean {
+  if (a.segments.length !== b.segments.length || a.segments.length < 2) return false;
   let differing = 0;
-  for (let i = 0; i < sa.length; i++) {
-    if (sameShape(sa[i], sb[i])) continue;
-    const x = sa[i].segments;
-    const y = sb[i].segments;
-    if (x.length !== 1 || y.length !== 1 || x[0].kind !== 'literal' || y[0].kind !== 'literal') return false;
-    const distance = editDistance(x[0].text, y[0].text);
-    if (distance > 2 || distance * 2 >= Math.min(x[0].text.length, y[0].text.length)) return false;
+  for (let i = 0; i < a.segments.length; i++) {
+    if (a.segments[i] === b.segments[i]) continue;
+    const x = a.literalSegments[i];
+    const y = b.literalSegments[i];
+    if (x === undefined || y === undefined) return false;
+    const distance = editDistance(x, y);
+    if (distance > 2 || distance * 2 >= Math.min(x.length, y.length)) return false;
     differing++;
   }
   return differing === 1;
