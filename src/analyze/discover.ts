@@ -162,11 +162,13 @@ function rawCommand(elements: ts.Expression[], node: ts.Node): CommandCall[] {
 }
 
 /**
- * The client behind `receiver.method`: by the method's declaration when the checker knows it
- * (a Map#get or a user's own class is then not Redis), by data flow otherwise.
+ * The client behind `receiver.method`: by data flow first (it never takes a Map for a client),
+ * and where data flow cannot tell, by the method's declaration when the checker knows it.
+ * Asking the checker only then keeps a typed run to the calls that need it.
  */
 function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext, receiver: ts.Expression = callee.expression): ClientValue | undefined {
   const flow = clientOf(receiver, ctx);
+  if (flow) return flow;
   if (ctx.checker) {
     let declarations: ts.Declaration[] | undefined;
     try {
@@ -176,11 +178,10 @@ function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext
     }
     if (declarations && declarations.length > 0) {
       const kind = clientKindOfDeclarationFile(declarations[0].getSourceFile().fileName);
-      if (!kind) return undefined;
-      return flow && flow.kind === kind ? flow : { kind, pipeline: flow?.pipeline ?? false };
+      return kind ? { kind, pipeline: false } : undefined;
     }
   }
-  return flow;
+  return undefined;
 }
 
 function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.SourceFile, client: ClientValue, ctx: ClientContext): SiteDraft | 'wrapper' | undefined {
