@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import type { ts } from 'ts-morph';
+import type ts from 'typescript';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';

@@ -1,9 +1,9 @@
 /**
  * Call-site discovery: every Redis command call in the project with its resolved key templates.
- * Walks the raw TypeScript trees (no ts-morph wrappers in the hot loop) and asks the type
+ * Walks the raw TypeScript trees and asks the type
  * checker only about calls whose method name is a Redis command.
  */
-import { ts } from 'ts-morph';
+import ts from 'typescript';
 import { concatTemplates, type Template } from '../keys/template.js';
 import { keyIndexes, lookupCommand, type CommandInfo } from '../redis/commands.js';
 import { clientKindOfDeclarationFile, clientOf, type ClientContext, type ClientValue } from '../redis/clients.js';

@@ -180,13 +180,12 @@ export class AuditAggregate implements KeySink<KeySlot> {
     return true;
   }
 
-  record(slot: KeySlot, type: string, pttlMs: number, memoryBytes: number | null | undefined): void {
+  record(slot: KeySlot, type: string, pttlMs: number): void {
     if (type === 'none' || pttlMs === -2) {
       this.vanished++;
       return;
     }
     slot.stats.add(slot.name, type, pttlMs);
-    if (typeof memoryBytes === 'number') slot.stats.addMemory(memoryBytes);
     const family = slot.family;
     if (!family) return;
     if (pttlMs < 0) {
@@ -195,6 +194,10 @@ export class AuditAggregate implements KeySink<KeySlot> {
       family.overMax++;
       if (family.overMaxExamples.length < MAX_EXAMPLES) family.overMaxExamples.push(slot.name);
     }
+  }
+
+  recordMemory(slot: KeySlot, bytes: number): void {
+    slot.stats.addMemory(bytes);
   }
 
   private orphanGroup(name: string): GroupStats {
@@ -311,7 +314,7 @@ export class AuditAggregate implements KeySink<KeySlot> {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function describePolicy(policy: { min?: number; max?: number }): string {

@@ -96,7 +96,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     const throttle = new Throttle(rate);
     const reportNodes: AuditNode[] = [];
     for (const node of nodes) {
-      const scanned = await scanNode(node.connection, { match, count, rate, memory: sample > 0 }, aggregate, throttle);
+      const scanned = await scanNode(node.connection, { match, count, memory: sample > 0 }, aggregate, throttle);
       reportNodes.push({ address: node.connection.address, scanned, reportedKeys: node.reportedKeys });
     }
     return aggregate.report({

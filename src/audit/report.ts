@@ -98,7 +98,8 @@ export interface AuditReport {
   mode: 'standalone' | 'cluster';
   db: number;
   nodes: AuditNode[];
-  /** Absolute path of the registry, or null when run without one (every key is then an orphan). */
+  /** The registry file (relative to the working directory from the CLI), or null when run without
+   * one: every key is then an orphan. */
   registry: string | null;
   options: { match: string; count: number; sample: number; rate: number };
   totals: {

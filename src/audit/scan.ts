@@ -1,18 +1,18 @@
 /**
  * Connections for `keydrift audit`, read-only by construction, and the SCAN loop.
  *
- * Every command an audit connection sends, including the ones ioredis sends on its own while
- * connecting (AUTH, SELECT, CLIENT SETNAME, INFO for the ready check), passes through
- * `sendCommand`, which is replaced on each client by a check against READ_ONLY_COMMANDS. A
- * command outside that list is rejected in the process and never reaches the socket. KEYS is not
- * on the list.
+ * Every command an audit connection sends, including AUTH, SELECT and CLIENT SETNAME while
+ * connecting, goes through RespSocket.send, which checks it against READ_ONLY_COMMANDS before
+ * encoding it. A command outside that list is rejected in the process and never reaches the
+ * socket. KEYS is not on the list.
  *
- * The keyspace is walked with `SCAN cursor MATCH pattern COUNT n`. Each round trip is one
- * pipeline: the SCAN for the next cursor, then TYPE and PTTL for every key of the previous SCAN
- * reply, then MEMORY USAGE for the keys picked for the memory sample. Only one batch of keys is
- * held at a time, so memory does not grow with the keyspace.
+ * The keyspace is walked with `SCAN cursor MATCH pattern COUNT n`. Each round trip is one batch:
+ * the SCAN for the next cursor, then TYPE and PTTL for every key of the previous SCAN reply, then
+ * MEMORY USAGE for the sampled keys of the batch before. Only a batch or two of keys is held at
+ * a time, so memory does not grow with the keyspace.
  */
-import { Redis, type Command, type RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
+import { RespError, RespSocket, type RespArg, type RespValue } from './resp.js';
 
 // ---------------------------------------------------------------------------------------------
 // The allow-list
@@ -30,7 +30,6 @@ export const READ_ONLY_COMMANDS: ReadonlyMap<string, ReadonlySet<string> | null>
   ['info', null],
   ['ping', null],
   ['auth', null],
-  ['hello', null],
   ['select', null],
   ['client', new Set(['setname'])],
   ['cluster', new Set(['nodes', 'info', 'myid'])],
@@ -54,18 +53,12 @@ export function isReadOnlyCommand(name: string, args: readonly unknown[] = []): 
   return subcommands.has(sub.toLowerCase());
 }
 
-/** Replaces `client.sendCommand` with one that rejects every command outside the allow-list. */
-export function guardReadOnly(client: Redis): Redis {
-  const send = client.sendCommand.bind(client);
-  client.sendCommand = ((command: Command, stream?: unknown) => {
-    if (!isReadOnlyCommand(command.name, command.args)) {
-      const name = command.name + (READ_ONLY_COMMANDS.get(command.name.toLowerCase()) ? ` ${String(command.args[0] ?? '')}` : '');
-      command.reject(new ForbiddenCommandError(name));
-      return command.promise;
-    }
-    return (send as (c: Command, s?: unknown) => unknown)(command, stream);
-  }) as typeof client.sendCommand;
-  return client;
+/** Throws ForbiddenCommandError unless the command (name first) is on the allow-list. */
+export function assertReadOnly(command: readonly RespArg[]): void {
+  const name = String(command[0]);
+  if (isReadOnlyCommand(name, command.slice(1))) return;
+  const sub = READ_ONLY_COMMANDS.get(name.toLowerCase()) && command[1] !== undefined ? ` ${String(command[1])}` : '';
+  throw new ForbiddenCommandError(name + sub);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,12 +130,16 @@ export function describeConnectionError(error: unknown, where: string, timeoutMs
   const message = String(err?.message ?? error).split('\n')[0];
   if (code === 'ECONNREFUSED') return new AuditError(`cannot connect to ${where}: connection refused`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new AuditError(`cannot connect to ${where}: host not found`);
-  if (code === 'ETIMEDOUT') return new AuditError(`cannot connect to ${where}: no answer within ${timeoutMs} ms`);
+  if (code === 'ETIMEDOUT') {
+    if (where.startsWith('rediss:')) return new AuditError(`TLS handshake with ${where} failed: no TLS answer within ${timeoutMs} ms (is this a TLS port?)`);
+    return new AuditError(`cannot connect to ${where}: no answer within ${timeoutMs} ms`);
+  }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new AuditError(`cannot connect to ${where}: host unreachable`);
   if (/^(WRONGPASS|NOAUTH)\b/.test(message) || /invalid password|invalid username-password/i.test(message)) {
     return new AuditError(`authentication failed for ${where}: ${message}`);
   }
   if (/^NOPERM\b/.test(message)) return new AuditError(`permission denied on ${where}: ${message}`);
+  if (/SELECT is not allowed in cluster mode/i.test(message)) return new AuditError(`${where}: Redis Cluster has only database 0`);
   if (isTlsError(code, message)) return new AuditError(`TLS handshake with ${where} failed: ${message}`);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new AuditError(`connection to ${where} was reset: ${message}`);
   return new AuditError(`${where}: ${message}`);
@@ -157,12 +154,17 @@ function isTlsError(code: string, message: string): boolean {
   );
 }
 
-/** Resolves `promise`, or rejects with `onTimeout()` after `ms` (the timer never keeps Node alive). */
-export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+/**
+ * Resolves `promise`, or rejects with `onTimeout()` after `ms`, and only then runs `cleanup`
+ * (which may reject `promise` too: the timeout error must win the race).
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error, cleanup?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-    timer.unref();
+    timer = setTimeout(() => {
+      reject(onTimeout());
+      cleanup?.();
+    }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -170,27 +172,18 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () =
 // ---------------------------------------------------------------------------------------------
 // A read-only connection to one node
 
-export type PipelineReply = [Error | null, unknown][];
-
 export class ReadOnlyConnection {
   /** host:port */
   readonly address: string;
-  private lastError: unknown;
-  private closed = false;
 
   private constructor(
-    private readonly client: Redis,
+    private readonly socket: RespSocket,
     readonly host: string,
     readonly port: number,
     private readonly timeoutMs: number,
     private readonly where: string,
   ) {
     this.address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    // Without a listener ioredis prints "Unhandled error event"; the error is reported by the
-    // failing call instead.
-    client.on('error', (error: unknown) => {
-      this.lastError ??= error;
-    });
   }
 
   /** Connects, authenticates and selects `db`, all within the timeout. */
@@ -198,34 +191,29 @@ export class ReadOnlyConnection {
     const host = node?.host ?? target.host;
     const port = node?.port ?? target.port;
     const where = node ? `${target.tls ? 'rediss' : 'redis'}://${host.includes(':') ? `[${host}]` : host}:${port}` : target.display;
-    const redisOptions: RedisOptions = {
-      host,
-      port,
-      username: target.username,
-      password: target.password,
-      // SELECT is sent below, after the handshake: ioredis would only emit a failed SELECT as
-      // an event and carry on in db 0.
-      db: 0,
-      protocol: 2,
-      lazyConnect: true,
-      connectTimeout: options.timeoutMs,
-      enableOfflineQueue: false,
-      enableReadyCheck: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      reconnectOnError: () => false,
-      autoResubscribe: false,
-      connectionName: 'keydrift-audit',
-      disableClientInfo: true,
-    };
+    let tlsOptions: ConnectionOptions | undefined;
     if (target.tls) {
-      redisOptions.tls = { ...(options.tlsCa ? { ca: options.tlsCa } : {}), ...(node ? { servername: isIp(target.host) ? undefined : target.host } : {}) };
+      // Cluster nodes are announced by IP; their certificate is usually issued for the seed's name.
+      const servername = isIp(target.host) ? undefined : target.host;
+      tlsOptions = { ...(options.tlsCa ? { ca: options.tlsCa } : {}), ...(servername ? { servername } : {}) };
     }
-    const client = guardReadOnly(new Redis(redisOptions));
-    const connection = new ReadOnlyConnection(client, host, port, options.timeoutMs, where);
+    const socket = new RespSocket({ host, port, tls: tlsOptions, check: assertReadOnly });
+    const connection = new ReadOnlyConnection(socket, host, port, options.timeoutMs, where);
     try {
-      await connection.deadline(client.connect(), `no answer from ${where} within ${options.timeoutMs} ms`);
-      if (target.db !== 0) await connection.call('select', String(target.db));
+      await connection.deadline(socket.connected, () =>
+        target.tls
+          ? `TLS handshake with ${where} failed: no TLS answer within ${options.timeoutMs} ms (is this a TLS port?)`
+          : `cannot connect to ${where}: no answer within ${options.timeoutMs} ms`,
+      );
+      const handshake: RespArg[][] = [];
+      if (target.password !== undefined) handshake.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
+      if (target.db !== 0) handshake.push(['SELECT', String(target.db)]);
+      // Labels the connection in CLIENT LIST; refused by some ACLs, which is fine.
+      handshake.push(['CLIENT', 'SETNAME', 'keydrift-audit']);
+      const replies = await connection.deadline(socket.send(handshake), () => `no answer from ${where} within ${options.timeoutMs} ms`);
+      replies.slice(0, -1).forEach((reply) => {
+        if (reply instanceof RespError) throw reply;
+      });
     } catch (error) {
       connection.close();
       throw connection.failure(error);
@@ -233,51 +221,40 @@ export class ReadOnlyConnection {
     return connection;
   }
 
-  /** Sends one allowed command. */
-  async call(name: string, ...args: (string | Buffer | number)[]): Promise<unknown> {
+  /** Sends one allowed command; an error reply is thrown as an AuditError. */
+  async call(...command: RespArg[]): Promise<RespValue> {
+    let reply: RespValue;
     try {
-      return await this.deadline(this.client.call(name, ...args), `no reply from ${this.where} to ${name.toUpperCase()} within ${this.timeoutMs} ms`);
+      [reply] = await this.deadline(this.socket.send([command]), () => `no reply from ${this.where} to ${String(command[0]).toUpperCase()} within ${this.timeoutMs} ms`);
+    } catch (error) {
+      throw this.failure(error);
+    }
+    if (reply instanceof RespError) throw this.failure(reply);
+    return reply;
+  }
+
+  /** Sends the commands in one write and waits for every reply (one deadline for the round trip). */
+  async batch(commands: RespArg[][], what: string): Promise<RespValue[]> {
+    try {
+      return await this.deadline(this.socket.send(commands), () => `no reply from ${this.where} to ${what} within ${this.timeoutMs} ms`);
     } catch (error) {
       throw this.failure(error);
     }
   }
 
-  /**
-   * Sends a pipeline built by `build` and waits for every reply (one deadline for the whole
-   * round trip). Per-command errors come back in the result, in order.
-   */
-  async pipeline(build: (pipeline: ReturnType<Redis['pipeline']>) => void, what: string): Promise<PipelineReply> {
-    const pipeline = this.client.pipeline();
-    build(pipeline);
-    try {
-      const replies = await this.deadline(pipeline.exec(), `no reply from ${this.where} to ${what} within ${this.timeoutMs} ms`);
-      if (!replies) throw new AuditError(`${this.where}: pipeline was discarded`);
-      return replies as PipelineReply;
-    } catch (error) {
-      throw this.failure(error);
-    }
-  }
-
-  /** A one-line error for a failed call, preferring the socket error ioredis emitted. */
+  /** A one-line error for a failed call. */
   failure(error: unknown): AuditError {
     if (error instanceof AuditError) return error;
     if (error instanceof ForbiddenCommandError) return new AuditError(error.message);
-    const message = (error as Error)?.message ?? '';
-    const generic = /Connection is closed|Stream isn't writeable|Reached the max retries/i.test(message);
-    return describeConnectionError(generic && this.lastError ? this.lastError : error, this.where, this.timeoutMs);
+    return describeConnectionError(error, this.where, this.timeoutMs);
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.client.disconnect(false);
+    this.socket.close();
   }
 
-  private deadline<T>(promise: Promise<T>, message: string): Promise<T> {
-    return withDeadline(promise, this.timeoutMs, () => {
-      this.close();
-      return new AuditError(message);
-    });
+  private deadline<T>(promise: Promise<T>, message: () => string): Promise<T> {
+    return withDeadline(promise, this.timeoutMs, () => new AuditError(message()), () => this.close());
   }
 }
 
@@ -339,23 +316,20 @@ export function keyspaceSize(info: Map<string, string>, db: number): number | nu
 export interface ScanOptions {
   match: string;
   count: number;
-  /** Keys per second across the whole audit; 0 = unthrottled. */
-  rate: number;
   /** Whether to ask MEMORY USAGE at all. */
   memory: boolean;
 }
 
 /** What the scan loop calls for every key. `S` is whatever `classify` wants to carry along. */
 export interface KeySink<S> {
-  /** Called once per key, as soon as SCAN returns it. */
+  /** Called once per key, while its TYPE and PTTL are on their way. */
   classify(key: Buffer): S;
   /** Whether this key should also get MEMORY USAGE (called right after classify). */
   wantsMemory(slot: S): boolean;
-  /**
-   * The key's TYPE and PTTL (`none` / -2 when it vanished in between), and its MEMORY USAGE
-   * in bytes when it was sampled (null if the key vanished), else undefined.
-   */
-  record(slot: S, type: string, pttlMs: number, memoryBytes: number | null | undefined): void;
+  /** The key's TYPE and PTTL (`none` / -2 when it vanished in between). */
+  record(slot: S, type: string, pttlMs: number): void;
+  /** MEMORY USAGE of a sampled key, in bytes (not called when the key vanished). */
+  recordMemory(slot: S, bytes: number): void;
 }
 
 /** Paces the audit to `rate` keys per second over its whole run. */
@@ -374,69 +348,90 @@ export class Throttle {
   }
 }
 
-/** Walks one node's keyspace; resolves to the number of keys SCAN returned. */
+/**
+ * Walks one node's keyspace; resolves to the number of keys SCAN returned.
+ *
+ * Round trip k carries SCAN for the next cursor, TYPE and PTTL for the keys of the previous SCAN
+ * reply, and MEMORY USAGE for the sampled keys of the batch before that. Classifying a batch
+ * (template matching, orphan grouping) happens while its TYPE/PTTL round trip is in flight, so
+ * the audit's own work overlaps the server's.
+ */
 export async function scanNode<S>(connection: ReadOnlyConnection, options: ScanOptions, sink: KeySink<S>, throttle: Throttle): Promise<number> {
   const count = String(options.count);
   let scanned = 0;
   let cursor = '0';
-  let keys: Buffer[] = [];
   let first = true;
-  const slots: S[] = [];
-  const sampled: boolean[] = [];
+  /** Keys from the last SCAN reply: their TYPE/PTTL go out in the next round trip. */
+  let keys: Buffer[] = [];
+  /** Sampled keys (and their slots) whose MEMORY USAGE goes out in the next round trip. */
+  let memoryKeys: Buffer[] = [];
+  let memorySlots: S[] = [];
 
-  while (first || keys.length > 0 || cursor !== '0') {
+  while (first || cursor !== '0' || keys.length > 0 || memoryKeys.length > 0) {
     const wantScan = first || cursor !== '0';
-    slots.length = 0;
-    sampled.length = 0;
-    for (const key of keys) {
-      const slot = sink.classify(key);
-      slots.push(slot);
-      sampled.push(options.memory && sink.wantsMemory(slot));
-    }
     const batch = keys;
-    const replies = await connection.pipeline((p) => {
-      if (wantScan) p.scanBuffer(cursor, 'MATCH', options.match, 'COUNT', count);
-      for (const key of batch) p.type(key).pttl(key);
-      for (let i = 0; i < batch.length; i++) if (sampled[i]) p.memory('USAGE', batch[i]);
-    }, wantScan ? 'SCAN' : 'TYPE/PTTL');
+    const commands: RespArg[][] = [];
+    if (wantScan) commands.push(['SCAN', cursor, 'MATCH', options.match, 'COUNT', count]);
+    for (const key of batch) commands.push(['TYPE', key], ['PTTL', key]);
+    for (const key of memoryKeys) commands.push(['MEMORY', 'USAGE', key]);
+    const inFlight = connection.batch(commands, wantScan ? 'SCAN' : 'TYPE/PTTL');
 
+    // While the server works: classify this batch and pick its memory sample.
+    const slots: S[] = new Array<S>(batch.length);
+    const nextMemoryKeys: Buffer[] = [];
+    const nextMemorySlots: S[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const slot = sink.classify(batch[i]);
+      slots[i] = slot;
+      if (options.memory && sink.wantsMemory(slot)) {
+        nextMemoryKeys.push(batch[i]);
+        nextMemorySlots.push(slot);
+      }
+    }
+
+    const replies = await inFlight;
     let at = 0;
     let nextKeys: Buffer[] = [];
     if (wantScan) {
-      const [error, reply] = replies[at++];
-      if (error) throw connection.failure(error);
+      const reply = replies[at++];
+      if (reply instanceof RespError) throw connection.failure(reply);
       const [nextCursor, found] = reply as [Buffer, Buffer[]];
       cursor = nextCursor.toString();
       nextKeys = found;
     }
-    let memAt = at + batch.length * 2;
     for (let i = 0; i < batch.length; i++) {
-      const [typeError, type] = replies[at++];
-      const [pttlError, pttl] = replies[at++];
-      let memory: number | null | undefined;
-      if (sampled[i]) {
-        const [memError, bytes] = replies[memAt++];
-        if (memError && !/^(MOVED|ASK)\b/.test(memError.message)) throw memoryError(memError, connection);
-        memory = memError ? undefined : bytes === null ? null : Number(bytes);
-      }
-      const error = typeError ?? pttlError;
+      const type = replies[at++];
+      const pttl = replies[at++];
+      const error = type instanceof RespError ? type : pttl instanceof RespError ? pttl : null;
       if (error) {
         // The slot moved to another node mid-scan: the key is counted there, not here.
-        if (/^(MOVED|ASK)\b/.test(error.message)) continue;
+        if (MOVED.test(error.message)) continue;
         throw connection.failure(error);
       }
-      sink.record(slots[i], String(type), Number(pttl), memory);
+      sink.record(slots[i], type as string, pttl as number);
     }
+    for (let i = 0; i < memoryKeys.length; i++) {
+      const bytes = replies[at++];
+      if (bytes instanceof RespError) {
+        if (!MOVED.test(bytes.message)) throw memoryError(bytes, connection);
+      } else if (bytes !== null) sink.recordMemory(memorySlots[i], Number(bytes));
+    }
+
     scanned += batch.length;
     first = false;
     keys = nextKeys;
+    memoryKeys = nextMemoryKeys;
+    memorySlots = nextMemorySlots;
     if (batch.length > 0) await throttle.after(batch.length);
   }
   return scanned;
 }
 
+const MOVED = /^(MOVED|ASK)\b/;
+
 function memoryError(error: Error, connection: ReadOnlyConnection): AuditError {
-  const message = error.message.split('\n')[0];
+  // Redis quotes the arguments ("with args beginning with: 'USAGE' 'key'"): keep key names out.
+  const message = error.message.split('\n')[0].replace(/,? with args beginning with:.*$/, '');
   return new AuditError(
     `${connection.address} refused MEMORY USAGE (${message}); run with --sample 0 to audit without memory estimates`,
   );
