@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze } from './analyze/analyze.js';
+import { createAuditCommand } from './audit/command.js';
 import { parseShard } from './analyze/shard.js';
 import { ConfigFileError } from './config/jsonc-document.js';
 import { renderInitialRegistry, writeInitialRegistry } from './registry/init.js';
@@ -101,6 +102,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action((paths: string[], flags: { project?: string; registry: string; force?: boolean; types: boolean }) => {
       exitCode = runInit(paths, flags, io);
     });
+
+  program.addCommand(
+    createAuditCommand(io, (code) => {
+      exitCode = code;
+    }),
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });
