@@ -73,7 +73,8 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   return { sites, problems };
 }
 
-function toCheckSite(draft: SiteDraft, relative: (file: string) => string): CheckSite {
+/** A discovered site as plain data: positions instead of nodes, ids for its function and pipeline. */
+export function toCheckSite(draft: SiteDraft, relative: (file: string) => string): CheckSite {
   const locate = (node: ts.Node): Located => {
     const sf = node.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -118,7 +119,7 @@ export function checkSites(collected: CollectedSites, registry: Registry | undef
  * A write followed by `expire` / `pexpire` / `expireat` of the same key in the same function or
  * pipeline gets that expiry: `hset` + `expire` is as good as `set … EX`.
  */
-function foldFollowingExpiry(sites: CheckSite[]): void {
+export function foldFollowingExpiry(sites: CheckSite[]): void {
   const expiries = sites.filter((s) => s.info.setsExpiry);
   if (expiries.length === 0) return;
   for (const site of sites) {

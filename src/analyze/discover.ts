@@ -102,7 +102,7 @@ function passesParameter(call: ts.CallExpression): boolean {
   return call.arguments.some(mentions);
 }
 
-interface CommandCall {
+export interface CommandCall {
   info: CommandInfo;
   args: ts.Expression[];
   /** Where the command is written: the call, or one entry of a batch array. */
@@ -110,21 +110,40 @@ interface CommandCall {
 }
 
 function inspectCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext, sites: SiteDraft[], wrappers: Map<FunctionNode, WrapperSite[]>): void {
+  for (const command of describeRedisCall(call, file, ctx)) {
+    if (command.passesKeyThrough) addWrapper(command.command, call, command.client, ctx, wrappers);
+    else sites.push(command.site);
+  }
+}
+
+/** One Redis command issued by a call, as the analyzer and the ESLint rules both see it. */
+export interface RedisCommand {
+  site: SiteDraft;
+  client: ClientValue;
+  command: CommandCall;
+  /** The key argument expressions, as written. */
+  keyExprs: ts.Expression[];
+  /** The key is a parameter of the enclosing function: a wrapper layer (see passThroughParam). */
+  passesKeyThrough: boolean;
+}
+
+/** The Redis commands a call issues (none when it is not a Redis call). */
+export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext): RedisCommand[] {
   const callee = skipOuterExpressions(call.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return;
+  if (!ts.isPropertyAccessExpression(callee)) return [];
   // Module commands hang off a namespace: client.json.get(k), redis.json.set(k, …).
   const namespace = moduleNamespace(callee);
   const method = namespace ? `${namespace.name.text}.${callee.name.text}` : callee.name.text;
   const commands = commandsOf(call, method);
-  if (commands.length === 0) return;
+  if (commands.length === 0) return [];
   const client = recognizeClient(callee, ctx, namespace?.expression);
-  if (!client) return;
-  for (const command of commands) {
-    const site = buildSite(command, call, file, client, ctx);
-    if (site === 'wrapper') {
-      addWrapper(command, call, client, ctx, wrappers);
-    } else if (site) sites.push(site);
-  }
+  if (!client) return [];
+  return commands.map((command) => buildSite(command, call, file, client, ctx));
+}
+
+/** Cheap syntactic filter: could this method name issue a Redis command? */
+export function isCandidateMethod(method: string): boolean {
+  return RAW_COMMAND_METHODS.has(method) || PIPELINE_METHODS.has(method) || lookupCommand(method) !== undefined;
 }
 
 const MODULE_NAMESPACES = new Set(['json', 'ft', 'ts', 'bf', 'cf', 'cms', 'topk', 'tdigest']);
@@ -184,17 +203,18 @@ function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext
   return undefined;
 }
 
-function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.SourceFile, client: ClientValue, ctx: ClientContext): SiteDraft | 'wrapper' | undefined {
+function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.SourceFile, client: ClientValue, ctx: ClientContext): RedisCommand {
   const keyExprs = keyExpressions(command);
   const prefix = appliesPrefix(command.info) ? client.keyPrefix : undefined;
   const fn = enclosingFunction(call);
   const keys: DraftKey[] = [];
+  let passesKeyThrough = false;
   for (const expr of keyExprs) {
     const resolved = resolveKey(expr, ctx);
-    if (fn && isFunctionNode(fn) && passThroughParam(resolved.passThrough, resolved.templates, fn) >= 0) return 'wrapper';
+    if (fn && isFunctionNode(fn) && passThroughParam(resolved.passThrough, resolved.templates, fn) >= 0) passesKeyThrough = true;
     keys.push(draftKey(expr, resolved.templates, prefix));
   }
-  return {
+  const site: SiteDraft = {
     file,
     node: command.node,
     client: client.kind,
@@ -205,6 +225,7 @@ function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.Sourc
     functionName: enclosingFunctionName(call),
     pipeline: pipelineOf(call),
   };
+  return { site, client, command, keyExprs, passesKeyThrough };
 }
 
 function draftKey(expr: ts.Expression, templates: Template[], prefix: Template | undefined): DraftKey {

@@ -1,0 +1,133 @@
+/**
+ * Key builders, for the suggestions that replace an inline key with a builder call: each
+ * exported function of a builder module (function, arrow const, static method, method of an
+ * exported object) with the template its `return` produces, parameters as holes. Builder
+ * modules are parsed once per process and again only when they change on disk.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
+import { templateShape, type Template } from '../../src/keys/template.js';
+import { isFunctionNode, isStatic, returnExpressions, skipOuterExpressions, type FunctionNode } from '../../src/resolve/declarations.js';
+import { propertyNameText, resolveKey } from '../../src/resolve/resolve-key.js';
+import { diskGraph, parseFromDisk } from './disk-graph.js';
+
+export interface Builder {
+  /** How a call is written: `productKey`, `CacheKeys.product`. */
+  callee: string;
+  /** The name to import: `productKey`, `CacheKeys`. */
+  importName: string;
+  moduleFile: string;
+  params: string[];
+  template: Template;
+}
+
+const modules = new Map<string, { mtimeMs: number; builders: Builder[] }>();
+
+export function buildersIn(moduleFiles: string[]): Builder[] {
+  return moduleFiles.flatMap((file) => {
+    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    const cached = modules.get(file);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.builders;
+    let builders: Builder[] = [];
+    try {
+      builders = mtimeMs >= 0 ? collectBuilders(file) : [];
+    } catch {
+      builders = [];
+    }
+    modules.set(file, { mtimeMs, builders });
+    return builders;
+  });
+}
+
+/** The builder whose template has the same shape as `template`, if exactly one does. */
+export function builderFor(builders: Builder[], template: Template): Builder | undefined {
+  const shape = templateShape(template);
+  const matches = builders.filter((b) => templateShape(b.template) === shape);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/**
+ * The builder call for a key whose holes are written as `holeTexts` (in template order), or
+ * undefined when the builder's parameters cannot all be filled from them.
+ */
+export function builderCall(builder: Builder, keyTemplate: Template, holeTexts: string[]): string | undefined {
+  const builderHoles = builder.template.segments.filter((s) => s.kind === 'hole');
+  const keyHoles = keyTemplate.segments.filter((s) => s.kind === 'hole');
+  if (builderHoles.length !== keyHoles.length || keyHoles.length !== holeTexts.length) return undefined;
+  const args: (string | undefined)[] = builder.params.map(() => undefined);
+  builderHoles.forEach((hole, i) => {
+    const p = builder.params.indexOf(hole.kind === 'hole' ? hole.name : '');
+    if (p >= 0) args[p] = holeTexts[i];
+  });
+  if (args.some((a) => a === undefined)) return undefined;
+  return `${builder.callee}(${args.join(', ')})`;
+}
+
+/** A fix that imports the builder into the linted file when it is not imported yet. */
+export function importFix(
+  fixer: TSESLint.RuleFixer,
+  program: TSESTree.Program,
+  builder: Builder,
+  lintedFile: string,
+): TSESLint.RuleFix | undefined {
+  const imports = program.body.filter((s): s is TSESTree.ImportDeclaration => s.type === 'ImportDeclaration');
+  const bound = imports.some((i) => i.specifiers.some((s) => s.local.name === builder.importName));
+  if (bound) return undefined;
+  let specifier = path.relative(path.dirname(lintedFile), builder.moduleFile).split(path.sep).join('/');
+  if (!specifier.startsWith('.')) specifier = `./${specifier}`;
+  const usesJsExtension = imports.some((i) => typeof i.source.value === 'string' && i.source.value.startsWith('.') && i.source.value.endsWith('.js'));
+  specifier = specifier.replace(/\.[mc]?tsx?$/, usesJsExtension ? '.js' : '');
+  const text = `import { ${builder.importName} } from '${specifier}';\n`;
+  const last = imports[imports.length - 1];
+  return last ? fixer.insertTextAfter(last, `\n${text.trimEnd()}`) : fixer.insertTextBeforeRange([0, 0], text);
+}
+
+function collectBuilders(file: string): Builder[] {
+  const sf = parseFromDisk(file);
+  if (!sf) return [];
+  const ctx = { graph: diskGraph };
+  const out: Builder[] = [];
+  const add = (callee: string, importName: string, fn: FunctionNode) => {
+    const returns = returnExpressions(fn);
+    if (returns.length !== 1) return;
+    const resolved = resolveKey(returns[0], ctx);
+    if (resolved.templates.length !== 1) return;
+    const params = fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    out.push({ callee, importName, moduleFile: file, params, template: resolved.templates[0] });
+  };
+  for (const statement of sf.statements) {
+    if (!isExported(statement)) continue;
+    if (ts.isFunctionDeclaration(statement) && statement.name) add(statement.name.text, statement.name.text, statement);
+    if (ts.isClassDeclaration(statement) && statement.name) {
+      for (const member of statement.members) {
+        if (ts.isMethodDeclaration(member) && isStatic(member) && member.name && propertyNameText(member.name)) {
+          add(`${statement.name.text}.${propertyNameText(member.name)}`, statement.name.text, member);
+        }
+      }
+    }
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(decl.name) || !decl.initializer) continue;
+        const init = skipOuterExpressions(decl.initializer);
+        if (isFunctionNode(init)) add(decl.name.text, decl.name.text, init);
+        if (ts.isObjectLiteralExpression(init)) {
+          for (const prop of init.properties) {
+            const name = prop.name && propertyNameText(prop.name);
+            if (!name) continue;
+            if (ts.isMethodDeclaration(prop)) add(`${decl.name.text}.${name}`, decl.name.text, prop);
+            else if (ts.isPropertyAssignment(prop) && isFunctionNode(skipOuterExpressions(prop.initializer))) {
+              add(`${decl.name.text}.${name}`, decl.name.text, skipOuterExpressions(prop.initializer) as FunctionNode);
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function isExported(statement: ts.Statement): boolean {
+  return ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}

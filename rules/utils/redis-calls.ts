@@ -1,0 +1,138 @@
+/**
+ * The one question every rule asks: "is this call a Redis command, and with which keys?"
+ * It is answered by the analyzer's own discovery and resolver (src/analyze/discover.ts), on the
+ * TypeScript node typescript-eslint already parsed, so a rule and `keydrift analyze` give the
+ * same template for the same code. No whole-program work: with type information imports resolve
+ * through the parser's program; without, a relative import is followed by parsing that one
+ * module from disk (cached; see disk-graph.ts).
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
+import { describeRedisCall, isCandidateMethod, type RedisCommand } from '../../src/analyze/discover.js';
+import { createClientContext, type ClientContext } from '../../src/redis/clients.js';
+import type { ModuleGraph } from '../../src/resolve/declarations.js';
+import { diskGraph } from './disk-graph.js';
+
+interface FileState {
+  sourceFile: ts.SourceFile;
+  ctx: ClientContext;
+  /** ESTree call → its TypeScript node. */
+  toTs: (node: TSESTree.CallExpression) => ts.CallExpression | undefined;
+  commands: WeakMap<TSESTree.CallExpression, RedisCommand[]>;
+}
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+// Shared by every rule linting the same file in the same run: SourceCode is per file.
+const files = new WeakMap<object, FileState | null>();
+
+/** The Redis commands an ESLint call node issues; [] for anything else (never throws). */
+export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpression): RedisCommand[] {
+  if (!isCandidateCall(node)) return [];
+  try {
+    const state = fileState(context);
+    if (!state) return [];
+    let commands = state.commands.get(node);
+    if (!commands) {
+      const tsCall = state.toTs(node);
+      commands = tsCall ? describeRedisCall(tsCall, state.sourceFile, state.ctx) : [];
+      state.commands.set(node, commands);
+    }
+    return commands;
+  } catch {
+    // A rule never breaks a lint run over code it does not understand.
+    return [];
+  }
+}
+
+/** The syntactic filter run before any TypeScript work: `x.<command>(…)`. */
+export function isCandidateCall(node: TSESTree.CallExpression): boolean {
+  const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+  return isCandidateMethod(callee.property.name);
+}
+
+/** The ESTree range of a TypeScript node (both trees index the same text). */
+export function rangeOf(node: ts.Node): [number, number] {
+  return [node.getStart(), node.getEnd()];
+}
+
+function fileState(context: AnyContext): FileState | undefined {
+  const sourceCode = context.sourceCode;
+  const cached = files.get(sourceCode);
+  if (cached !== undefined) return cached ?? undefined;
+  let state: FileState | null = null;
+  try {
+    state = fromParserServices(context) ?? fromOwnParse(context);
+  } finally {
+    files.set(sourceCode, state);
+  }
+  return state ?? undefined;
+}
+
+interface MaybeServices {
+  program?: ts.Program | null;
+  esTreeNodeToTSNodeMap?: { get(node: TSESTree.Node): ts.Node | undefined };
+}
+
+/** typescript-eslint's own TypeScript tree (and program, with type information). */
+function fromParserServices(context: AnyContext): FileState | undefined {
+  const services = context.sourceCode.parserServices as MaybeServices | undefined;
+  const map = services?.esTreeNodeToTSNodeMap;
+  if (!map) return undefined;
+  const root = map.get(context.sourceCode.ast as TSESTree.Node);
+  // A parser built on another TypeScript instance has other SyntaxKind numbers: don't mix them.
+  if (!root || !ts.isSourceFile(root)) return undefined;
+  const program = services.program ?? undefined;
+  const graph: ModuleGraph = program ? programGraph(program) : diskGraph;
+  return {
+    sourceFile: root,
+    ctx: createClientContext(graph, program?.getTypeChecker()),
+    toTs: (node) => {
+      const tsNode = map.get(node);
+      return tsNode && ts.isCallExpression(tsNode) ? tsNode : undefined;
+    },
+    commands: new WeakMap(),
+  };
+}
+
+/** Other parsers (espree for .js): parse the text once with TypeScript and match by range. */
+function fromOwnParse(context: AnyContext): FileState {
+  const text = context.sourceCode.text;
+  const fileName = context.filename;
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  let byRange: Map<string, ts.CallExpression> | undefined;
+  return {
+    sourceFile,
+    ctx: createClientContext(diskGraph),
+    toTs: (node) => {
+      if (!byRange) {
+        byRange = new Map();
+        const visit = (n: ts.Node): void => {
+          if (ts.isCallExpression(n)) byRange!.set(`${n.getStart(sourceFile)}:${n.getEnd()}`, n);
+          ts.forEachChild(n, visit);
+        };
+        visit(sourceFile);
+      }
+      return byRange.get(`${node.range[0]}:${node.range[1]}`);
+    },
+    commands: new WeakMap(),
+  };
+}
+
+function programGraph(program: ts.Program): ModuleGraph {
+  const options = program.getCompilerOptions();
+  return {
+    resolveModule(from, specifier) {
+      const resolved = ts.resolveModuleName(specifier, from.fileName, options, ts.sys).resolvedModule;
+      if (!resolved || resolved.isExternalLibraryImport) return undefined;
+      return program.getSourceFile(resolved.resolvedFileName);
+    },
+  };
+}
+
+function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
+  if (/\.[mc]?tsx?$/.test(fileName)) return ts.ScriptKind.TS;
+  return /\.jsx$/.test(fileName) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+}
