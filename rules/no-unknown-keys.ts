@@ -1,12 +1,12 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { formatTemplate, templateShape, type Template } from '../src/keys/template.js';
-import { matchDeprecated, matchFamily } from '../src/registry/load.js';
+import { classifyKey } from '../src/registry/load.js';
 import type { DeprecatedTemplate } from '../src/registry/types.js';
 import { builderCall, builderFor, buildersIn, importFix } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource, templateLiteral } from './utils/key-expressions.js';
-import { rangeOf, redisCommandsAt } from './utils/redis-calls.js';
+import { isSynthesized, rangeOf, redisCommandsAt } from './utils/redis-calls.js';
 import { builderModules, registryFor } from './utils/settings.js';
 
 type Options = [];
@@ -38,15 +38,16 @@ export default createRule<Options, MessageId>({
           command.site.keys.forEach((key, index) => {
             const expr = command.keyExprs[index];
             for (const template of key.templates) {
-              const deprecated = matchDeprecated(registry, template);
-              if (deprecated) {
+              const known = classifyKey(registry, template);
+              if (known.kind === 'deprecated') {
+                const deprecated = known.entry;
                 context.report({
                   loc: locOf(context, expr),
                   messageId: 'deprecatedKey',
                   data: { key: formatTemplate(template), deprecated: deprecated.templateText, replacement: deprecated.replacementText },
                   suggest: expr ? replacementSuggestions(context, expr, template, deprecated) : [],
                 });
-              } else if (!matchFamily(registry, template)) {
+              } else if (known.kind === 'unknown') {
                 context.report({ loc: locOf(context, expr), messageId: 'unknownKey', data: { key: formatTemplate(template) } });
               }
             }
@@ -73,7 +74,8 @@ function replacementSuggestions(
   deprecated: DeprecatedTemplate,
 ): TSESLint.SuggestionReportDescriptor<MessageId>[] {
   const source = inlineSource(keyExpr);
-  if (!source || templateShape(template) !== templateShape(deprecated.template)) return [];
+  // An `mset({ 'k': v })` property name cannot take a call or template literal in its place.
+  if (!source || isSynthesized(source) || templateShape(template) !== templateShape(deprecated.template)) return [];
   const texts = holeTexts(source, template);
   if (!texts) return [];
   const replacementTexts = mapHoles(deprecated, texts);

@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { parseTemplate } from '../src/keys/template.js';
 import { renderInitialRegistry, writeInitialRegistry } from '../src/registry/init.js';
 import {
+  classifyKey,
   findRegistry,
   loadRegistry,
   matchDeprecated,
@@ -378,5 +379,24 @@ describe('registry schema', () => {
     };
     visit(schema, '#');
     expect(undescribed).toEqual([]);
+  });
+});
+
+describe('classifyKey', () => {
+  const registry = parseRegistry(
+    JSON.stringify({
+      keys: { product: { template: 'product:v2:{id}' }, productIndex: { template: 'product:index' } },
+      deprecated: { 'product:{id}': 'product:v2:{id}' },
+    }),
+    'keydrift.keys.json',
+  );
+  it.each([
+    ['product:index', 'family'],
+    ['product:{sku}', 'deprecated'],
+    ['product:42', 'deprecated'],
+    ['product:v2:{id}', 'family'],
+    ['order:{id}', 'unknown'],
+  ])('%s is %s', (text, kind) => {
+    expect(classifyKey(registry, parseTemplate(text)).kind).toBe(kind);
   });
 });

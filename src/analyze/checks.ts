@@ -6,8 +6,8 @@
  */
 import { DRIFT_DESCRIPTIONS, type DriftKind } from '../keys/drift.js';
 import type { Template } from '../keys/template.js';
-import { matchDeprecated, matchFamily } from '../registry/load.js';
-import type { DeprecatedTemplate, Registry, RegistryFamily } from '../registry/types.js';
+import { classifyKey, matchFamily, type KeyClass } from '../registry/load.js';
+import type { Registry, RegistryFamily } from '../registry/types.js';
 import type { Finding, FindingRule, RelatedLocation, Severity } from '../types.js';
 import { FamilyIndex, shapeOf, type KeyUse } from './family-index.js';
 import { compareLocated, type CheckSite, type Located } from './site.js';
@@ -34,7 +34,7 @@ interface Context {
   readsByFunction: Map<string, Set<string>>;
   writesByFunction: Map<string, Set<string>>;
   family: (shape: string) => RegistryFamily | undefined;
-  deprecated: (shape: string) => DeprecatedTemplate | undefined;
+  classify: (shape: string) => KeyClass;
   add: Add;
 }
 
@@ -65,7 +65,7 @@ export function runChecks(input: CheckInput): Finding[] {
     readsByFunction,
     writesByFunction,
     family: memo((shape) => (registry ? matchFamily(registry, index.group(shape).template) : undefined)),
-    deprecated: memo((shape) => (registry ? matchDeprecated(registry, index.group(shape).template) : undefined)),
+    classify: memo((shape) => (registry ? classifyKey(registry, index.group(shape).template) : { kind: 'unknown' as const })),
     add,
   };
 
@@ -214,14 +214,14 @@ function checkRegistry(ctx: Context, registry: Registry): void {
   const nearestRegistered = memo((shape: string) => nearestDrift(index, shape, registered));
   for (const use of input.uses) {
     if (use.site.info.access === 'scan' || use.site.info.channels) continue;
-    const deprecated = ctx.deprecated(use.shape);
-    if (deprecated) {
-      add('deprecated-key', 'error', use.where, `\`${use.text}\` uses the deprecated key format \`${deprecated.templateText}\`; use \`${deprecated.replacementText}\``, use.text);
+    const known = ctx.classify(use.shape);
+    if (known.kind === 'deprecated') {
+      const { entry } = known;
+      add('deprecated-key', 'error', use.where, `\`${use.text}\` uses the deprecated key format \`${entry.templateText}\`; use \`${entry.replacementText}\``, use.text);
       continue;
     }
-    const family = ctx.family(use.shape);
-    if (family) {
-      used.add(family);
+    if (known.kind === 'family') {
+      used.add(known.family);
       continue;
     }
     const drift = use.site.info.access === 'read' ? nearestRegistered(use.shape) : undefined;

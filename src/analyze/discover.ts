@@ -445,12 +445,17 @@ function flattenArgs(args: readonly ts.Expression[]): ts.Expression[] {
     if (ts.isArrayLiteralExpression(e)) {
       for (const element of e.elements) {
         const inner = skipOuterExpressions(element);
-        if (ts.isArrayLiteralExpression(inner)) out.push(...inner.elements.filter((x) => !ts.isSpreadElement(x)));
-        else if (!ts.isSpreadElement(element)) out.push(element);
+        if (ts.isArrayLiteralExpression(inner)) out.push(...inner.elements.map(spreadValue));
+        else out.push(spreadValue(element));
       }
-    } else if (!ts.isSpreadElement(arg)) out.push(arg);
+    } else out.push(spreadValue(arg));
   }
   return out;
+}
+
+/** `...ids.map(productKey)` stands for keys of the element's template; the resolver reads `.map`. */
+function spreadValue(e: ts.Expression): ts.Expression {
+  return ts.isSpreadElement(e) ? e.expression : e;
 }
 
 function objectKeys(object: ts.ObjectLiteralExpression): ts.Expression[] {
@@ -458,7 +463,9 @@ function objectKeys(object: ts.ObjectLiteralExpression): ts.Expression[] {
   for (const prop of object.properties) {
     if (!prop.name) continue;
     if (ts.isComputedPropertyName(prop.name)) out.push(prop.name.expression);
-    else if (ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name)) out.push(ts.factory.createStringLiteral(prop.name.text));
+    // A fresh literal (an identifier name is not a variable reference); it keeps its origin so a
+    // rule can still point at the property name (rules/utils/redis-calls.ts rangeOf).
+    else if (ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name)) out.push(ts.setOriginalNode(ts.factory.createStringLiteral(prop.name.text), prop.name));
   }
   return out;
 }

@@ -74,6 +74,24 @@ export function matchDeprecated(registry: Registry, template: Template): Depreca
   return matchTemplate(registry.deprecated, (entry) => entry.template, template);
 }
 
+export type KeyClass = { kind: 'family'; family: RegistryFamily } | { kind: 'deprecated'; entry: DeprecatedTemplate } | { kind: 'unknown' };
+
+/**
+ * What the registry says about a key: an exact family shape wins over an exact deprecated one,
+ * which wins over families and deprecated templates that merely unify (so a registered
+ * `product:index` is not taken for the deprecated `product:{id}`).
+ */
+export function classifyKey(registry: Registry, template: Template): KeyClass {
+  const shape = templateShape(template);
+  const exactFamily = registry.families.find((f) => templateShape(f.template) === shape);
+  if (exactFamily) return { kind: 'family', family: exactFamily };
+  const deprecated = matchDeprecated(registry, template);
+  if (deprecated && templateShape(deprecated.template) === shape) return { kind: 'deprecated', entry: deprecated };
+  const family = matchFamily(registry, template);
+  if (family) return { kind: 'family', family };
+  return deprecated ? { kind: 'deprecated', entry: deprecated } : { kind: 'unknown' };
+}
+
 function matchTemplate<T>(entries: readonly T[], templateOf: (entry: T) => Template, template: Template): T | undefined {
   const shape = templateShape(template);
   const exact = entries.find((entry) => templateShape(templateOf(entry)) === shape);

@@ -257,6 +257,21 @@ function resolveCall(call: ts.CallExpression, env: Env, state: State): Alternati
       return acc;
     }
   }
+  // ids.map((id) => productKey(id)): each element's key, with the callback's parameter a hole.
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'map' && call.arguments.length >= 1) {
+    const callback = skipOuterExpressions(call.arguments[0]);
+    if ((ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) && !state.active.has(callback)) {
+      const returns = returnExpressions(callback);
+      if (returns.length === 1) {
+        state.active.add(callback);
+        try {
+          return resolve(returns[0], bindCall(callback, ts.factory.createCallExpression(callback, undefined, []), env), state);
+        } finally {
+          state.active.delete(callback);
+        }
+      }
+    }
+  }
   // String(x), x.toString(): the value itself.
   if (ts.isIdentifier(callee) && callee.text === 'String' && call.arguments.length === 1) return resolve(call.arguments[0], env, state);
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'toString' && call.arguments.length === 0) return resolve(callee.expression, env, state);

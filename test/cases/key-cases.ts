@@ -187,6 +187,11 @@ export const keyCases: KeyCase[] = [
     expected: ['json.get doc:{id}', 'json.set doc:{id}', 'json.del doc:{id}'],
   },
   {
+    name: 'keys built per element with .map, also spread',
+    files: { 'src/main.ts': `${IOREDIS}const productKey = (id: string) => \`product:v2:\${id}\`;\nexport async function f(ids: string[]) { await redis.mget(ids.map((id) => productKey(id))); await redis.del(...ids.map((i) => \`lock:\${i}\`)); }` },
+    expected: ['mget product:v2:{id}', 'del lock:{i}'],
+  },
+  {
     name: 'publish and subscribe channels',
     files: { 'src/main.ts': `${IOREDIS}export async function f(id: string) { await redis.publish('cache:invalidate', id); await redis.subscribe('cache:invalidate'); }` },
     expected: ['publish cache:invalidate', 'subscribe cache:invalidate'],
