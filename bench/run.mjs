@@ -1,0 +1,311 @@
+// keydrift benchmark: `npm run bench`.
+//
+// Generates synthetic service trees (bench/generate.mjs) and, for each, measures median wall time
+// and peak RSS of four commands, each in its own child process:
+//   parse    syntax-only parse of every file (bench/parse.mjs): the floor for any analyzer
+//   tsc      tsc --noEmit: what a full type check costs on this tree
+//   untyped  keydrift analyze --no-types
+//   typed    keydrift analyze --types
+//
+// Environment:
+//   BENCH_SIZES=200,1000   tree sizes (default 1000,5000)
+//   BENCH_RUNS=3           runs per command (median is reported)
+//   BENCH_SEED=42          generator seed
+//   BENCH_TIMEOUT=1800     per-run timeout in seconds
+//   BENCH_PEAK=time|node   peak-RSS method (default: GNU /usr/bin/time if usable, else bench/peak.mjs)
+//   BENCH_ONLY=parse,tsc   measure only these commands
+//   BENCH_KEYDRIFT=path    keydrift CLI to run (default bin/keydrift.js)
+//
+// The last line printed is always:
+//   bench files=<largest size> untyped_vs_parse=X typed_vs_tsc=Y peak_vs_tsc=Z
+// with "n/a" for ratios whose commands failed. Results are also written to bench/.out/results.json.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateTree, readMarker } from './generate.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.dirname(benchDir);
+const outDir = path.join(benchDir, '.out');
+const logDir = path.join(outDir, 'logs');
+fs.mkdirSync(logDir, { recursive: true });
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000')
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
+const SEED = Number(process.env.BENCH_SEED ?? 42);
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT ?? 1800) * 1000;
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+
+if (SIZES.length === 0) {
+  console.error('BENCH_SIZES must be a comma-separated list of positive integers');
+  process.exit(2);
+}
+
+const NODE = process.execPath;
+const TSC = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+const KEYDRIFT = path.resolve(process.env.BENCH_KEYDRIFT ?? path.join(repoRoot, 'bin', 'keydrift.js'));
+
+// ---------------------------------------------------------------------------------------------
+// Peak RSS: GNU time if it works here, else the in-process wrapper.
+
+function gnuTimeUsable() {
+  if (!fs.existsSync('/usr/bin/time')) return false;
+  const probe = path.join(outDir, 'time-probe.txt');
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', probe, NODE, '-e', '0'], { stdio: 'ignore' });
+  const ok = r.status === 0 && /^\d+\s*$/.test(readOr(probe, ''));
+  fs.rmSync(probe, { force: true });
+  return ok;
+}
+
+function readOr(file, fallback) {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+const PEAK_METHOD = process.env.BENCH_PEAK ?? (gnuTimeUsable() ? 'time' : 'node');
+
+/**
+ * Run `node <script> ...args` once. Returns { ok, status, seconds, peakMB, log }.
+ * `accept(status)` decides which exit codes count as success.
+ */
+function measure(name, tag, script, args, { cwd = repoRoot, accept = (s) => s === 0 } = {}) {
+  const peakFile = path.join(outDir, `peak-${process.pid}.txt`);
+  const log = path.join(logDir, `${tag}-${name}.log`);
+  fs.rmSync(peakFile, { force: true });
+  const fd = fs.openSync(log, 'w');
+  let cmd;
+  let argv;
+  const env = { ...process.env };
+  if (PEAK_METHOD === 'time') {
+    cmd = '/usr/bin/time';
+    argv = ['-f', '%M', '-o', peakFile, NODE, script, ...args];
+  } else {
+    cmd = NODE;
+    argv = [path.join(benchDir, 'peak.mjs'), script, ...args];
+    env.PEAK_OUT = peakFile;
+  }
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { cwd, env, stdio: ['ignore', fd, fd], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  fs.closeSync(fd);
+  // GNU time prefixes "Command exited with non-zero status N" to its output file.
+  const kb = Number((readOr(peakFile, '').trim().split('\n').pop() ?? '').trim());
+  fs.rmSync(peakFile, { force: true });
+  const status = r.error ? `error ${r.error.code ?? r.error.message}` : r.signal ? `signal ${r.signal}` : r.status;
+  return {
+    ok: typeof status === 'number' && accept(status),
+    status,
+    seconds,
+    peakMB: Number.isFinite(kb) && kb > 0 ? kb / 1024 : null,
+    log,
+  };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function lastLines(file, n = 5) {
+  return readOr(file, '')
+    .trimEnd()
+    .split('\n')
+    .slice(-n)
+    .map((l) => '      | ' + l)
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function commandsFor(tree, size) {
+  const tsconfig = path.join(tree, 'tsconfig.json');
+  const keydrift = (types) => {
+    const json = path.join(outDir, `result-${size}-${types ? 'typed' : 'untyped'}.json`);
+    return {
+      name: types ? 'typed' : 'untyped',
+      script: KEYDRIFT,
+      args: ['analyze', '--project', tsconfig, types ? '--types' : '--no-types', '--format', 'json', '--output', json],
+      cwd: tree,
+      json,
+      // 0 = no error-level finding, 1 = findings (the tree has deliberate drift); 2+ = failure.
+      accept: (s) => s === 0 || s === 1,
+    };
+  };
+  return [
+    { name: 'parse', script: path.join(benchDir, 'parse.mjs'), args: [tree] },
+    { name: 'tsc', script: TSC, args: ['--noEmit', '-p', tsconfig] },
+    keydrift(false),
+    keydrift(true),
+  ].filter((c) => !ONLY || ONLY.has(c.name));
+}
+
+function readKeydriftJson(file) {
+  try {
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!data || !Array.isArray(data.callSites)) return { error: 'JSON has no callSites array' };
+    const byRule = {};
+    for (const f of data.findings ?? []) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    const unresolved = data.callSites.filter((c) => (c.keys ?? []).some((k) => k.template === null)).length;
+    return {
+      callSites: data.callSites.length,
+      templates: Array.isArray(data.templates) ? data.templates.length : null,
+      findings: Array.isArray(data.findings) ? data.findings.length : null,
+      unresolved,
+      byRule,
+    };
+  } catch (err) {
+    return { error: `cannot read ${path.relative(repoRoot, file)}: ${err.message}` };
+  }
+}
+
+const statusText = (st) => (typeof st === 'number' ? `exit ${st}` : st);
+const fmt = (x, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+const ratio = (a, b) => (a == null || b == null || !(b > 0) ? null : a / b);
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+function ensureTree(size) {
+  const tree = path.join(outDir, `tree-${size}`);
+  let manifest = readMarker(tree, size, SEED);
+  let genSeconds = null;
+  if (!manifest) {
+    const t0 = performance.now();
+    manifest = generateTree(tree, size, SEED);
+    genSeconds = (performance.now() - t0) / 1000;
+  }
+  return { tree, manifest, genSeconds };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+console.log(
+  `keydrift bench: sizes=${SIZES.join(',')} runs=${RUNS} seed=${SEED} peak=${PEAK_METHOD} ` +
+    `node=${process.version} cpus=${os.cpus().length} (${os.cpus()[0]?.model ?? '?'})`,
+);
+
+const results = [];
+for (const size of SIZES) {
+  const { tree, manifest, genSeconds } = ensureTree(size);
+  console.log('');
+  console.log(
+    `== tree-${size}: ${manifest.totalFiles} .ts files, ${manifest.lines.toLocaleString('en')} lines, ` +
+      `~${manifest.redisCalls.toLocaleString('en')} Redis call sites, ${manifest.drift.length} drifted deletes, ` +
+      `${manifest.noTtl.length} SETs without TTL ` +
+      (genSeconds === null ? '(cached)' : `(generated in ${genSeconds.toFixed(1)} s)`),
+  );
+
+  const rows = {};
+  for (const c of commandsFor(tree, size)) {
+    const times = [];
+    const peaks = [];
+    let failure = null;
+    if (!fs.existsSync(c.script)) failure = { status: `${path.relative(repoRoot, c.script)} not found`, log: null };
+    for (let run = 0; run < RUNS && !failure; run++) {
+      if (c.json) fs.rmSync(c.json, { force: true });
+      const m = measure(c.name, `tree-${size}`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
+      if (m.ok && c.json && !fs.existsSync(c.json)) {
+        m.ok = false;
+        m.status = `${statusText(m.status)}, no JSON written`;
+      }
+      if (!m.ok) {
+        failure = m;
+        break; // a failing command is not retried
+      }
+      times.push(m.seconds);
+      if (m.peakMB !== null) peaks.push(m.peakMB);
+    }
+    const row = failure
+      ? { name: c.name, ok: false, status: failure.status, log: failure.log }
+      : { name: c.name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times };
+    if (row.ok && c.json) row.keydrift = readKeydriftJson(c.json);
+    rows[c.name] = row;
+    process.stdout.write(
+      `   ${pad(c.name, 8)} ${row.ok ? `${fmt(row.seconds)} s  ${fmt(row.peakMB, 0)} MB` : `n/a (${statusText(row.status)})`}\n`,
+    );
+  }
+
+  const parse = rows.parse?.ok ? rows.parse : null;
+  const tsc = rows.tsc?.ok ? rows.tsc : null;
+  console.log('');
+  console.log(`   ${pad('command', 9)}${lpad('median s', 10)}${lpad('peak MB', 10)}${lpad('vs parse', 10)}${lpad('vs tsc', 9)}  runs (s)`);
+  for (const name of ['parse', 'tsc', 'untyped', 'typed']) {
+    const r = rows[name];
+    if (!r) continue;
+    if (!r.ok) {
+      console.log(`   ${pad(name, 9)}${lpad('n/a', 10)}${lpad('n/a', 10)}${lpad('n/a', 10)}${lpad('n/a', 9)}  ${statusText(r.status)}`);
+      continue;
+    }
+    console.log(
+      `   ${pad(name, 9)}${lpad(fmt(r.seconds), 10)}${lpad(fmt(r.peakMB, 0), 10)}` +
+        `${lpad(fmt(ratio(r.seconds, parse?.seconds)), 10)}${lpad(fmt(ratio(r.seconds, tsc?.seconds)), 9)}  ` +
+        r.times.map((t) => t.toFixed(2)).join(' '),
+    );
+  }
+  for (const name of ['untyped', 'typed']) {
+    const r = rows[name];
+    if (!r) continue;
+    if (!r.ok) {
+      if (!r.log) {
+        console.log(`   keydrift ${name}: not run (${r.status})`);
+        continue;
+      }
+      console.log(`   keydrift ${name}: failed (${statusText(r.status)}); log ${path.relative(repoRoot, r.log)}`);
+      console.log(lastLines(r.log));
+    } else if (r.keydrift.error) {
+      console.log(`   keydrift ${name}: ${r.keydrift.error}`);
+    } else {
+      const k = r.keydrift;
+      const rules = Object.entries(k.byRule)
+        .sort((a, b) => b[1] - a[1])
+        .map(([rule, n]) => `${rule}=${n}`)
+        .join(' ');
+      console.log(
+        `   keydrift ${name}: ${k.callSites} call sites (generator emitted ~${manifest.redisCalls}), ` +
+          `${k.unresolved} with an unresolved key, ${k.templates ?? 'n/a'} templates, ${k.findings ?? 'n/a'} findings` +
+          (rules ? ` [${rules}]` : ''),
+      );
+    }
+  }
+  for (const name of ['parse', 'tsc']) {
+    const r = rows[name];
+    if (r && !r.ok) {
+      console.log(`   ${name} failed (${statusText(r.status)}); log ${path.relative(repoRoot, r.log)}`);
+      console.log(lastLines(r.log));
+    }
+  }
+
+  const peakKd = [rows.untyped, rows.typed].filter((r) => r?.ok && r.peakMB !== null).map((r) => r.peakMB);
+  const summary = {
+    files: size,
+    untyped_vs_parse: ratio(rows.untyped?.ok ? rows.untyped.seconds : null, parse?.seconds),
+    typed_vs_tsc: ratio(rows.typed?.ok ? rows.typed.seconds : null, tsc?.seconds),
+    peak_vs_tsc: ratio(peakKd.length ? Math.max(...peakKd) : null, tsc?.peakMB),
+  };
+  console.log(
+    `   ratios: untyped_vs_parse=${fmt(summary.untyped_vs_parse)} typed_vs_tsc=${fmt(summary.typed_vs_tsc)} ` +
+      `peak_vs_tsc=${fmt(summary.peak_vs_tsc)}`,
+  );
+  results.push({ size, manifest: { ...manifest, drift: manifest.drift.length, noTtl: manifest.noTtl.length }, genSeconds, rows, summary });
+}
+
+fs.writeFileSync(
+  path.join(outDir, 'results.json'),
+  JSON.stringify({ date: new Date().toISOString(), runs: RUNS, seed: SEED, peakMethod: PEAK_METHOD, results }, null, 2) + '\n',
+);
+
+const largest = results.reduce((a, b) => (b.size > a.size ? b : a));
+const s = largest.summary;
+console.log('');
+console.log(
+  `bench files=${largest.size} untyped_vs_parse=${fmt(s.untyped_vs_parse)} typed_vs_tsc=${fmt(s.typed_vs_tsc)} peak_vs_tsc=${fmt(s.peak_vs_tsc)}`,
+);
