@@ -6,7 +6,7 @@ import { matchFamily } from '../src/registry/load.js';
 import { builderCall, builderFor, buildersIn, importFix } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource } from './utils/key-expressions.js';
-import { rangeOf, redisCommandsAt } from './utils/redis-calls.js';
+import { isSynthesized, rangeOf, redisCommandsAt } from './utils/redis-calls.js';
 import { builderModules, registryFor } from './utils/settings.js';
 
 type Options = [{ builders?: string[]; allowedPatterns?: string[] }];
@@ -56,20 +56,22 @@ export default createRule<Options, MessageId>({
       CallExpression(node) {
         for (const command of redisCommandsAt(context, node)) {
           const { info } = command.command;
-          if (command.passesKeyThrough || info.access === 'scan' || info.channels || info.danger) continue;
+          if (info.access === 'scan' || info.channels || info.danger) continue;
           command.keyExprs.forEach((expr, index) => {
             const source = inlineSource(expr);
-            if (!source) return;
+            // Syntax first; resolving the keys (and spotting a wrapper's pass-through) costs more.
+            if (!source || command.passesKeyThrough) return;
             const templates = command.site.keys[index]?.templates ?? [];
             if (templates.some((t) => allowed.some((pattern) => unify(t, pattern)))) return;
             const template = templates[0];
-            const key = template ? formatTemplate(template) : source.getText();
             const [start, end] = rangeOf(expr);
+            const key = template ? formatTemplate(template) : context.sourceCode.text.slice(...rangeOf(source));
             context.report({
               loc: { start: context.sourceCode.getLocFromIndex(start), end: context.sourceCode.getLocFromIndex(end) },
               messageId: source === expr || rangeOf(source)[0] === start ? 'inlineKey' : 'inlineKeyVariable',
               data: { key },
-              suggest: template && templates.length === 1 ? builderSuggestion(context, source, template, options.builders) : [],
+              // An `mset({ 'k': v })` property name cannot take a call in its place.
+              suggest: template && templates.length === 1 && !isSynthesized(source) ? builderSuggestion(context, source, template, options.builders) : [],
             });
           });
         }

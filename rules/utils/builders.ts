@@ -4,7 +4,6 @@
  * exported object) with the template its `return` produces, parameters as holes. Builder
  * modules are parsed once per process and again only when they change on disk.
  */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
@@ -12,6 +11,7 @@ import { templateShape, type Template } from '../../src/keys/template.js';
 import { isFunctionNode, isStatic, returnExpressions, skipOuterExpressions, type FunctionNode } from '../../src/resolve/declarations.js';
 import { propertyNameText, resolveKey } from '../../src/resolve/resolve-key.js';
 import { diskGraph, parseFromDisk } from './disk-graph.js';
+import { createFileCache } from './file-cache.js';
 
 export interface Builder {
   /** How a call is written: `productKey`, `CacheKeys.product`. */
@@ -23,22 +23,17 @@ export interface Builder {
   template: Template;
 }
 
-const modules = new Map<string, { mtimeMs: number; builders: Builder[] }>();
+const buildersOfModule = createFileCache((file, exists): Builder[] => {
+  if (!exists) return [];
+  try {
+    return collectBuilders(file);
+  } catch {
+    return [];
+  }
+});
 
 export function buildersIn(moduleFiles: string[]): Builder[] {
-  return moduleFiles.flatMap((file) => {
-    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-    const cached = modules.get(file);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.builders;
-    let builders: Builder[] = [];
-    try {
-      builders = mtimeMs >= 0 ? collectBuilders(file) : [];
-    } catch {
-      builders = [];
-    }
-    modules.set(file, { mtimeMs, builders });
-    return builders;
-  });
+  return moduleFiles.flatMap(buildersOfModule);
 }
 
 /** The builder whose template has the same shape as `template`, if exactly one does. */

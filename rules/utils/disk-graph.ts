@@ -4,32 +4,39 @@
  * a rule see that `redis` in `import { redis } from './redis.js'` is a client, or what
  * `productKey()` returns, without any whole-program work.
  */
-import { statSync } from 'node:fs';
+import path from 'node:path';
 import ts from 'typescript';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
+import { createFileCache } from './file-cache.js';
 
-const parsed = new Map<string, { mtimeMs: number; sf: ts.SourceFile | undefined }>();
 const RESOLUTION: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, allowJs: true };
 
-export function parseFromDisk(file: string): ts.SourceFile | undefined {
-  const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  const cached = parsed.get(file);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.sf;
-  const text = mtimeMs >= 0 ? ts.sys.readFile(file) : undefined;
-  const sf = text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, /\.[mc]?jsx?$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
-  parsed.set(file, { mtimeMs, sf });
-  return sf;
-}
+export const parseFromDisk: (file: string) => ts.SourceFile | undefined = createFileCache((file, exists) => {
+  const text = exists ? ts.sys.readFile(file) : undefined;
+  return text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, /\.[mc]?jsx?$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+});
+
+// Where a relative specifier leads from a folder. A miss is not remembered (the file may be
+// created while an editor's ESLint server runs); a hit is re-read if the file changes.
+const resolutions = new Map<string, string>();
+const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (f) => f, RESOLUTION);
 
 /** Relative imports only: packages are never read. */
 export const diskGraph: ModuleGraph = {
   resolveModule(from, specifier) {
     if (!specifier.startsWith('.')) return undefined;
-    try {
-      const resolved = ts.resolveModuleName(specifier, from.fileName, RESOLUTION, ts.sys).resolvedModule;
-      return resolved && !resolved.isExternalLibraryImport && !/\.d\.[mc]?ts$/.test(resolved.resolvedFileName) ? parseFromDisk(resolved.resolvedFileName) : undefined;
-    } catch {
-      return undefined;
+    const key = `${path.dirname(from.fileName)}\0${specifier}`;
+    let target = resolutions.get(key);
+    if (target === undefined) {
+      try {
+        const resolved = ts.resolveModuleName(specifier, from.fileName, RESOLUTION, ts.sys, resolutionCache).resolvedModule;
+        if (!resolved || resolved.isExternalLibraryImport || /\.d\.[mc]?ts$/.test(resolved.resolvedFileName)) return undefined;
+        target = resolved.resolvedFileName;
+        resolutions.set(key, target);
+      } catch {
+        return undefined;
+      }
     }
+    return parseFromDisk(target);
   },
 };

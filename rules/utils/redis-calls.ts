@@ -45,16 +45,31 @@ export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpressi
   }
 }
 
-/** The syntactic filter run before any TypeScript work: `x.<command>(…)`. */
+/** The syntactic filter run before any TypeScript work: `x.<command>(…)`, x not a built-in. */
 export function isCandidateCall(node: TSESTree.CallExpression): boolean {
   const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+  if (callee.object.type === 'Identifier' && BUILT_INS.has(callee.object.name)) return false;
+  if (callee.object.type === 'ArrayExpression' || callee.object.type === 'ObjectExpression' || callee.object.type === 'Literal') return false;
   return isCandidateMethod(callee.property.name);
 }
 
-/** The ESTree range of a TypeScript node (both trees index the same text). */
+// `Object.keys(x)`, `JSON.set`... share names with Redis commands; they are never clients.
+const BUILT_INS = new Set(['Object', 'Array', 'JSON', 'Math', 'Reflect', 'Promise', 'Number', 'String', 'Date', 'console', 'process', 'Buffer', 'Symbol', 'Intl', 'Atomics', 'globalThis', 'window', 'document']);
+
+/**
+ * The ESTree range of a TypeScript node (both trees index the same text). A synthesized key
+ * (an `mset({ a: 1 })` property name, see discover.ts objectKeys) has no position of its own:
+ * its original node's range is used.
+ */
 export function rangeOf(node: ts.Node): [number, number] {
-  return [node.getStart(), node.getEnd()];
+  const real = isSynthesized(node) ? ts.getOriginalNode(node) : node;
+  return [real.getStart(), real.getEnd()];
+}
+
+/** A node made by the factory rather than parsed: it has no text to replace. */
+export function isSynthesized(node: ts.Node): boolean {
+  return node.pos < 0;
 }
 
 function fileState(context: AnyContext): FileState | undefined {

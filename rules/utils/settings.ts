@@ -5,11 +5,11 @@
  * ESLint's --cache keys on the linted files, not on the registry, so a registry edit is not
  * seen by files whose results are cached: docs/rules/*.md say so and give the remedy.
  */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { loadRegistry } from '../../src/registry/load.js';
 import type { Registry } from '../../src/registry/types.js';
+import { createFileCache } from './file-cache.js';
 
 export interface KeydriftSettings {
   /** Key registry file, relative to the working directory. */
@@ -25,27 +25,21 @@ export function keydriftSettings(context: AnyContext): KeydriftSettings {
   return value && typeof value === 'object' ? value : {};
 }
 
-const registries = new Map<string, { mtimeMs: number; registry: Registry | null }>();
+// A registry that does not load is not a lint finding: the rules then behave as if there were
+// none (`keydrift analyze` reports it with file:line:column).
+const loadRegistryFile = createFileCache((file, exists): Registry | undefined => {
+  if (!exists) return undefined;
+  try {
+    return loadRegistry(file);
+  } catch {
+    return undefined;
+  }
+});
 
-/**
- * The registry named by `settings.keydrift.registry`, or undefined. A registry that does not
- * load is not a lint finding: the rules then behave as if there were none (the CLI reports it).
- */
+/** The registry named by `settings.keydrift.registry`, or undefined. */
 export function registryFor(context: AnyContext): Registry | undefined {
   const file = keydriftSettings(context).registry;
-  if (!file) return undefined;
-  const absolute = path.resolve(context.cwd, file);
-  const mtimeMs = statSync(absolute, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  const cached = registries.get(absolute);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.registry ?? undefined;
-  let registry: Registry | null = null;
-  try {
-    registry = mtimeMs >= 0 ? loadRegistry(absolute) : null;
-  } catch {
-    registry = null;
-  }
-  registries.set(absolute, { mtimeMs, registry });
-  return registry ?? undefined;
+  return file ? loadRegistryFile(path.resolve(context.cwd, file)) : undefined;
 }
 
 /** Builder modules, absolute: the option, else settings, else the registry's `builders`. */

@@ -207,25 +207,44 @@ function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.Sourc
   const keyExprs = keyExpressions(command);
   const prefix = appliesPrefix(command.info) ? client.keyPrefix : undefined;
   const fn = enclosingFunction(call);
-  const keys: DraftKey[] = [];
-  let passesKeyThrough = false;
-  for (const expr of keyExprs) {
-    const resolved = resolveKey(expr, ctx);
-    if (fn && isFunctionNode(fn) && passThroughParam(resolved.passThrough, resolved.templates, fn) >= 0) passesKeyThrough = true;
-    keys.push(draftKey(expr, resolved.templates, prefix));
-  }
+  // Keys are resolved on first use: an ESLint rule that only needs the command (KEYS, FLUSHALL,
+  // a floating DEL) never pays for resolution; the analyzer reads them at once.
+  let resolvedKeys: { keys: DraftKey[]; passesKeyThrough: boolean } | undefined;
+  const resolveKeys = () => {
+    if (!resolvedKeys) {
+      const keys: DraftKey[] = [];
+      let passesKeyThrough = false;
+      for (const expr of keyExprs) {
+        const resolved = resolveKey(expr, ctx);
+        if (fn && isFunctionNode(fn) && passThroughParam(resolved.passThrough, resolved.templates, fn) >= 0) passesKeyThrough = true;
+        keys.push(draftKey(expr, resolved.templates, prefix));
+      }
+      resolvedKeys = { keys, passesKeyThrough };
+    }
+    return resolvedKeys;
+  };
   const site: SiteDraft = {
     file,
     node: command.node,
     client: client.kind,
     info: command.info,
-    keys,
+    get keys() {
+      return resolveKeys().keys;
+    },
     ttl: inlineTtl(command.info.name, command.args),
     fn,
     functionName: enclosingFunctionName(call),
     pipeline: pipelineOf(call),
   };
-  return { site, client, command, keyExprs, passesKeyThrough };
+  return {
+    site,
+    client,
+    command,
+    keyExprs,
+    get passesKeyThrough() {
+      return resolveKeys().passesKeyThrough;
+    },
+  };
 }
 
 function draftKey(expr: ts.Expression, templates: Template[], prefix: Template | undefined): DraftKey {

@@ -111,6 +111,18 @@ export function formatTemplate(template: Template): string {
  * `product:v2:{id}` and `product:v2:{productId}` share the shape `product:v2:{}`.
  */
 export function templateShape(template: Template): string {
+  let shape = shapeCache.get(template);
+  if (shape === undefined) {
+    shape = computeShape(template);
+    shapeCache.set(template, shape);
+  }
+  return shape;
+}
+
+// Templates are never mutated, so a template's shape can be remembered.
+const shapeCache = new WeakMap<Template, string>();
+
+function computeShape(template: Template): string {
   let out = '';
   let lastWasHole = false;
   for (const s of template.segments) {

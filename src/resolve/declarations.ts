@@ -33,37 +33,88 @@ export type Binding = { kind: 'local'; node: Declaration } | ImportBinding;
 export function lookupName(name: string, at: ts.Node): Binding | undefined {
   let node: ts.Node | undefined = at;
   while (node) {
-    const found = declarationIn(node, name);
-    if (found) return found;
+    if (isScope(node)) {
+      const found = namesDeclaredIn(node).get(name);
+      if (found) return found;
+    }
     node = node.parent;
   }
   return undefined;
 }
 
-function declarationIn(scope: ts.Node, name: string): Binding | undefined {
-  if (ts.isFunctionLike(scope)) {
-    for (const param of scope.parameters) {
-      const hit = bindingNamed(param.name, name, param);
-      if (hit) return { kind: 'local', node: hit };
+function isScope(node: ts.Node): boolean {
+  return (
+    ts.isFunctionLike(node) ||
+    ts.isSourceFile(node) ||
+    ts.isBlock(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseClause(node) ||
+    ts.isDefaultClause(node) ||
+    ts.isForStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isCatchClause(node)
+  );
+}
+
+// Every name a scope declares, collected once per scope node: lookups are a map read, not a
+// scan of the scope's statements (trees are never changed, so nodes are safe keys).
+const scopeNames = new WeakMap<ts.Node, Map<string, Binding>>();
+
+function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {
+  let names = scopeNames.get(scope);
+  if (!names) {
+    const found = new Map<string, Binding>();
+    const declare = (name: string, binding: Binding) => {
+      if (!found.has(name)) found.set(name, binding); // the first declaration wins, as in a scan
+    };
+    const fromBinding = (pattern: ts.BindingName, owner: ts.VariableDeclaration | ts.ParameterDeclaration): void => {
+      if (ts.isIdentifier(pattern)) return declare(pattern.text, { kind: 'local', node: owner });
+      for (const element of pattern.elements) {
+        if (ts.isOmittedExpression(element)) continue;
+        if (ts.isIdentifier(element.name)) declare(element.name.text, { kind: 'local', node: element });
+        else fromBinding(element.name, owner);
+      }
+    };
+    if (ts.isFunctionLike(scope)) for (const param of scope.parameters) fromBinding(param.name, param);
+    if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+      for (const statement of scope.statements) declareStatement(statement, scope, declare, fromBinding);
     }
-  }
-  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
-    for (const statement of scope.statements) {
-      const hit = statementDeclares(statement, name, scope);
-      if (hit) return hit;
+    if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+      for (const decl of scope.initializer.declarations) fromBinding(decl.name, decl);
     }
+    if (ts.isCatchClause(scope) && scope.variableDeclaration) fromBinding(scope.variableDeclaration.name, scope.variableDeclaration);
+    names = found;
+    scopeNames.set(scope, names);
   }
-  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
-    for (const decl of scope.initializer.declarations) {
-      const hit = bindingNamed(decl.name, name, decl);
-      if (hit) return { kind: 'local', node: hit };
+  return names;
+}
+
+function declareStatement(
+  statement: ts.Statement,
+  scope: ts.Node,
+  declare: (name: string, binding: Binding) => void,
+  fromBinding: (pattern: ts.BindingName, owner: ts.VariableDeclaration) => void,
+): void {
+  if (ts.isVariableStatement(statement)) {
+    for (const decl of statement.declarationList.declarations) fromBinding(decl.name, decl);
+  } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) {
+    declare(statement.name.text, { kind: 'local', node: statement });
+  } else if (ts.isSourceFile(scope) && ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.importClause) {
+    const specifier = statement.moduleSpecifier.text;
+    const clause = statement.importClause;
+    if (clause.name) declare(clause.name.text, { kind: 'import', specifier, imported: 'default', file: scope });
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) declare(bindings.name.text, { kind: 'import', specifier, imported: '*', file: scope });
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) {
+        declare(element.name.text, { kind: 'import', specifier, imported: (element.propertyName ?? element.name).text, file: scope });
+      }
     }
+  } else if (ts.isSourceFile(scope) && ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) {
+    const expr = statement.moduleReference.expression;
+    if (ts.isStringLiteral(expr)) declare(statement.name.text, { kind: 'import', specifier: expr.text, imported: '*', file: scope });
   }
-  if (ts.isCatchClause(scope) && scope.variableDeclaration) {
-    const hit = bindingNamed(scope.variableDeclaration.name, name, scope.variableDeclaration);
-    if (hit) return { kind: 'local', node: hit };
-  }
-  return undefined;
 }
 
 function statementDeclares(statement: ts.Statement, name: string, scope: ts.Node): Binding | undefined {
@@ -121,7 +172,20 @@ function bindingNamed(
 export type ExportTarget = { kind: 'declaration'; node: Declaration } | { kind: 'expression'; node: ts.Expression; file: ts.SourceFile } | { kind: 'module'; file: ts.SourceFile };
 
 /** Follows an exported name through re-exports (`export { x } from`, `export *`) to its declaration. */
-export function lookupExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen = new Set<string>()): ExportTarget | undefined {
+export function lookupExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen?: Set<string>): ExportTarget | undefined {
+  if (seen) return findExport(graph, file, name, seen);
+  // A whole lookup (not a step inside one) is remembered: every importer of a module asks again.
+  let byFile = exportCache.get(graph);
+  if (!byFile) exportCache.set(graph, (byFile = new WeakMap()));
+  let byName = byFile.get(file);
+  if (!byName) byFile.set(file, (byName = new Map()));
+  if (!byName.has(name)) byName.set(name, findExport(graph, file, name, new Set()) ?? null);
+  return byName.get(name) ?? undefined;
+}
+
+const exportCache = new WeakMap<ModuleGraph, WeakMap<ts.SourceFile, Map<string, ExportTarget | null>>>();
+
+function findExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen: Set<string>): ExportTarget | undefined {
   const visitKey = `${file.fileName}#${name}`;
   if (seen.has(visitKey)) return undefined; // circular re-exports
   seen.add(visitKey);
