@@ -13,7 +13,7 @@ import noKeysCommand from './no-keys-command.js';
 import noUnknownKeys from './no-unknown-keys.js';
 import requireTtl from './require-ttl.js';
 
-export const rules = {
+const rules = {
   'no-floating-invalidation': noFloatingInvalidation,
   'no-flush': noFlush,
   'no-inline-keys': noInlineKeys,

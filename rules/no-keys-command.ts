@@ -1,4 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { ClientValue } from '../src/redis/clients.js';
 import { createRule } from './utils/create-rule.js';
 import { redisCommandsAt } from './utils/redis-calls.js';
 
@@ -24,20 +25,31 @@ export default createRule<Options, MessageId>({
       CallExpression(node) {
         for (const command of redisCommandsAt(context, node)) {
           if (command.command.info.danger !== 'keys') continue;
-          context.report({ node, messageId: 'keysCommand', suggest: scanSuggestion(node, command.client.kind, context.sourceCode.getText.bind(context.sourceCode)) });
+          context.report({ node, messageId: 'keysCommand', suggest: scanSuggestion(node, command.client, context.sourceCode.getText.bind(context.sourceCode)) });
         }
       },
     };
   },
 });
 
-/** A SCAN-based replacement for the plain `client.keys(pattern)` form. */
-function scanSuggestion(node: TSESTree.CallExpression, client: string, text: (node: TSESTree.Node) => string): TSESLint.SuggestionReportDescriptor<MessageId>[] {
+/**
+ * A SCAN-based replacement for `client.keys(pattern)`, `client.call('keys', pattern)` and
+ * `client.sendCommand(['KEYS', pattern])`. None on a pipeline / multi: SCAN iterators live on
+ * the client, not on a queued batch.
+ */
+function scanSuggestion(node: TSESTree.CallExpression, client: ClientValue, text: (node: TSESTree.Node) => string): TSESLint.SuggestionReportDescriptor<MessageId>[] {
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier' || callee.property.name.toLowerCase() !== 'keys' || node.arguments.length !== 1) return [];
+  if (client.pipeline || callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return [];
+  const method = callee.property.name;
+  let args: readonly (TSESTree.Node | null)[] = [];
+  if (method.toLowerCase() === 'keys') args = [null, ...node.arguments];
+  else if (method === 'sendCommand' && node.arguments[0]?.type === 'ArrayExpression') args = node.arguments[0].elements;
+  else if (method === 'call' || method === 'send_command') args = node.arguments;
+  const pattern = args.length === 2 ? args[1] : undefined;
+  if (!pattern || pattern.type === 'SpreadElement') return [];
   const receiver = text(callee.object);
-  const pattern = text(node.arguments[0]);
-  if (client === 'ioredis') return [{ messageId: 'useScanStream', fix: (fixer) => fixer.replaceText(node, `${receiver}.scanStream({ match: ${pattern} })`) }];
-  if (client === 'node-redis') return [{ messageId: 'useScanIterator', fix: (fixer) => fixer.replaceText(node, `${receiver}.scanIterator({ MATCH: ${pattern} })`) }];
+  const patternText = text(pattern);
+  if (client.kind === 'ioredis') return [{ messageId: 'useScanStream', fix: (fixer) => fixer.replaceText(node, `${receiver}.scanStream({ match: ${patternText} })`) }];
+  if (client.kind === 'node-redis') return [{ messageId: 'useScanIterator', fix: (fixer) => fixer.replaceText(node, `${receiver}.scanIterator({ MATCH: ${patternText} })`) }];
   return [];
 }

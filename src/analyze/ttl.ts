@@ -12,6 +12,9 @@ const POSITIONAL_UNITS: Record<string, number | 'absolute' | 'keep'> = {
   keepttl: 'keep',
 };
 
+/** Index of the first argument that may be an expiry option: `SET key value [EX n]`, `GETEX key [EX n]`. */
+const OPTIONS_FROM: Record<string, number> = { set: 2, getex: 1, hsetex: 1, hgetex: 1 };
+
 /**
  * TTL set by the call's own arguments: ioredis positional `'EX', n` (also `KEEPTTL`),
  * node-redis `{ EX }`, `{ expiration: { type, value } }`, upstash `{ ex }`, and the
@@ -23,7 +26,13 @@ export function inlineTtl(command: string, args: readonly ts.Expression[]): TtlI
   if (command === 'expire' || command === 'pexpire' || command === 'expireat' || command === 'pexpireat') {
     return command === 'expire' ? seconds(args[1], 1) : command === 'pexpire' ? seconds(args[1], 0.001) : { dynamic: true };
   }
-  for (let i = 0; i < args.length; i++) {
+  // Only where the command takes expiry options: a value or hash field that is the string 'ex'
+  // (`set(k, 'ex')`, `hset(k, 'px', v)`, upstash `hset(k, { ex: 1 })`) is not one.
+  const from = OPTIONS_FROM[command];
+  if (from === undefined) return null;
+  // `set(...args)`, `call('set', key, ...rest)`: the expiry may be in what is spread; unknown, not absent.
+  if (args.some((a) => ts.isSpreadElement(a))) return { dynamic: true };
+  for (let i = from; i < args.length; i++) {
     const arg = skipOuterExpressions(args[i]);
     if (ts.isStringLiteralLike(arg)) {
       const unit = POSITIONAL_UNITS[arg.text.toLowerCase()];
