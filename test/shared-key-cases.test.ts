@@ -40,7 +40,7 @@ async function templatesThroughEslint(files: Record<string, string>, typed: bool
     cache: false,
     overrideConfig: [
       {
-        files: ['**/*.ts'],
+        files: ['**/*.ts', '**/*.js'],
         languageOptions: { parser: tsParser, parserOptions: typed ? { projectService: true, tsconfigRootDir: cwd } : {} },
         plugins: { record: { rules: { templates: recorder(recorded) } } as never },
         rules: { 'record/templates': 'error' },

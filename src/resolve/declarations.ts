@@ -69,11 +69,17 @@ function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {
       if (!found.has(name)) found.set(name, binding); // the first declaration wins, as in a scan
     };
     const fromBinding = (pattern: ts.BindingName, owner: ts.VariableDeclaration | ts.ParameterDeclaration): void => {
-      if (ts.isIdentifier(pattern)) return declare(pattern.text, { kind: 'local', node: owner });
+      // CommonJS: `const Redis = require('ioredis')`, `const { createClient } = require('redis')`.
+      const required = ts.isVariableDeclaration(owner) && ts.isSourceFile(scope) ? requiredModule(owner.initializer) : undefined;
+      if (ts.isIdentifier(pattern)) {
+        return declare(pattern.text, required ? { kind: 'import', specifier: required, imported: '*', file: scope as ts.SourceFile } : { kind: 'local', node: owner });
+      }
       for (const element of pattern.elements) {
         if (ts.isOmittedExpression(element)) continue;
-        if (ts.isIdentifier(element.name)) declare(element.name.text, { kind: 'local', node: element });
-        else fromBinding(element.name, owner);
+        if (ts.isIdentifier(element.name)) {
+          const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
+          declare(element.name.text, required && !element.dotDotDotToken ? { kind: 'import', specifier: required, imported, file: scope as ts.SourceFile } : { kind: 'local', node: element });
+        } else fromBinding(element.name, owner);
       }
     };
     if (ts.isFunctionLike(scope)) for (const param of scope.parameters) fromBinding(param.name, param);
@@ -185,10 +191,20 @@ export function lookupExport(graph: ModuleGraph, file: ts.SourceFile, name: stri
 
 const exportCache = new WeakMap<ModuleGraph, WeakMap<ts.SourceFile, Map<string, ExportTarget | null>>>();
 
+/** The module a `require('x')` call names, if the expression is one. */
+function requiredModule(expr: ts.Expression | undefined): string | undefined {
+  const e = expr && skipOuterExpressions(expr);
+  if (!e || !ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require' || e.arguments.length !== 1) return undefined;
+  const arg = e.arguments[0];
+  return ts.isStringLiteralLike(arg) ? arg.text : undefined;
+}
+
 function findExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen: Set<string>): ExportTarget | undefined {
   const visitKey = `${file.fileName}#${name}`;
   if (seen.has(visitKey)) return undefined; // circular re-exports
   seen.add(visitKey);
+  const commonJs = commonJsExport(file, name);
+  if (commonJs) return commonJs;
   if (name === '*') return { kind: 'module', file };
   const starModules: string[] = [];
   for (const statement of file.statements) {
@@ -239,6 +255,35 @@ function findExport(graph: ModuleGraph, file: ts.SourceFile, name: string, seen:
     const target = graph.resolveModule(file, specifier);
     const hit = target && lookupExport(graph, target, name, seen);
     if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * CommonJS exports: `module.exports = x` (the whole module, also what `require` gives and what a
+ * default import of it is), `module.exports = { a, b: x }` and `exports.a = x`.
+ */
+function commonJsExport(file: ts.SourceFile, name: string): ExportTarget | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isExpressionStatement(statement)) continue;
+    const e = statement.expression;
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(e.left)) continue;
+    const target = e.left;
+    const isModuleExports = (x: ts.Expression) => ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'module' && x.name.text === 'exports';
+    if (isModuleExports(target)) {
+      if (name === '*' || name === 'default') return { kind: 'expression', node: e.right, file };
+      const object = skipOuterExpressions(e.right);
+      if (ts.isObjectLiteralExpression(object)) {
+        for (const prop of object.properties) {
+          if (ts.isPropertyAssignment(prop) && prop.name && ts.isIdentifier(prop.name) && prop.name.text === name) return { kind: 'expression', node: prop.initializer, file };
+          if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === name) return { kind: 'expression', node: prop.name, file };
+        }
+      }
+      continue;
+    }
+    const owner = target.expression;
+    const isExportsObject = (ts.isIdentifier(owner) && owner.text === 'exports') || isModuleExports(owner);
+    if (isExportsObject && target.name.text === name) return { kind: 'expression', node: e.right, file };
   }
   return undefined;
 }

@@ -192,6 +192,15 @@ export const keyCases: KeyCase[] = [
     expected: ['mget product:v2:{id}', 'del lock:{i}'],
   },
   {
+    name: 'CommonJS: require and module.exports',
+    files: {
+      'src/redis.js': `const Redis = require('ioredis');\nconst redis = new Redis({ keyPrefix: 'cjs:' });\nmodule.exports = { redis };\n`,
+      'src/keys.js': `exports.productKey = (id) => \`product:v2:\${id}\`;\n`,
+      'src/main.js': `const { redis } = require('./redis');\nconst { productKey } = require('./keys');\nasync function f(id) { await redis.get(productKey(id)); }\nmodule.exports = { f };\n`,
+    },
+    expected: ['get cjs:product:v2:{id}'],
+  },
+  {
     name: 'publish and subscribe channels',
     files: { 'src/main.ts': `${IOREDIS}export async function f(id: string) { await redis.publish('cache:invalidate', id); await redis.subscribe('cache:invalidate'); }` },
     expected: ['publish cache:invalidate', 'subscribe cache:invalidate'],

@@ -7,7 +7,7 @@ import { analyze, type AnalyzeOptions } from '../../src/analyze/analyze.js';
 export const OUT_DIR = path.resolve(import.meta.dirname, '../.out');
 
 const TSCONFIG = {
-  compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true, noEmit: true },
+  compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true, noEmit: true, allowJs: true },
   include: ['src'],
 };
 
