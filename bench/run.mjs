@@ -141,11 +141,23 @@ function commandsFor(tree, size) {
       accept: (s) => s === 0 || s === 1,
     };
   };
+  // An unchanged re-run with --cache (warmed once first): what a pre-commit hook pays.
+  const cachedJson = path.join(outDir, `result-${size}-cached.json`);
+  const cached = {
+    name: 'cached',
+    script: KEYDRIFT,
+    args: ['analyze', '--project', tsconfig, '--no-types', '--cache', '--cache-location', path.join(outDir, `cache-${size}`), '--format', 'json', '--output', cachedJson],
+    cwd: tree,
+    json: cachedJson,
+    warm: true,
+    accept: (s) => s === 0 || s === 1,
+  };
   return [
     { name: 'parse', script: path.join(benchDir, 'parse.mjs'), args: [tree] },
     { name: 'tsc', script: TSC, args: ['--noEmit', '-p', tsconfig] },
     keydrift(false),
     keydrift(true),
+    cached,
   ].filter((c) => !ONLY || ONLY.has(c.name));
 }
 
@@ -210,6 +222,7 @@ for (const size of SIZES) {
     const peaks = [];
     let failure = null;
     if (!fs.existsSync(c.script)) failure = { status: `${path.relative(repoRoot, c.script)} not found`, log: null };
+    if (!failure && c.warm) measure(c.name, `tree-${size}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
     for (let run = 0; run < RUNS && !failure; run++) {
       if (c.json) fs.rmSync(c.json, { force: true });
       const m = measure(c.name, `tree-${size}`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
@@ -238,7 +251,7 @@ for (const size of SIZES) {
   const tsc = rows.tsc?.ok ? rows.tsc : null;
   console.log('');
   console.log(`   ${pad('command', 9)}${lpad('median s', 10)}${lpad('peak MB', 10)}${lpad('vs parse', 10)}${lpad('vs tsc', 9)}  runs (s)`);
-  for (const name of ['parse', 'tsc', 'untyped', 'typed']) {
+  for (const name of ['parse', 'tsc', 'untyped', 'typed', 'cached']) {
     const r = rows[name];
     if (!r) continue;
     if (!r.ok) {
@@ -290,10 +303,11 @@ for (const size of SIZES) {
     untyped_vs_parse: ratio(rows.untyped?.ok ? rows.untyped.seconds : null, parse?.seconds),
     typed_vs_tsc: ratio(rows.typed?.ok ? rows.typed.seconds : null, tsc?.seconds),
     peak_vs_tsc: ratio(peakKd.length ? Math.max(...peakKd) : null, tsc?.peakMB),
+    cold_vs_cached: ratio(rows.untyped?.ok ? rows.untyped.seconds : null, rows.cached?.ok ? rows.cached.seconds : null),
   };
   console.log(
     `   ratios: untyped_vs_parse=${fmt(summary.untyped_vs_parse)} typed_vs_tsc=${fmt(summary.typed_vs_tsc)} ` +
-      `peak_vs_tsc=${fmt(summary.peak_vs_tsc)}`,
+      `peak_vs_tsc=${fmt(summary.peak_vs_tsc)} cold_vs_cached=${fmt(summary.cold_vs_cached)}`,
   );
   results.push({ size, manifest: { ...manifest, drift: manifest.drift.length, noTtl: manifest.noTtl.length }, genSeconds, rows, summary });
 }
@@ -305,6 +319,21 @@ fs.writeFileSync(
 
 const largest = results.reduce((a, b) => (b.size > a.size ? b : a));
 const s = largest.summary;
+
+// The ESLint rules' share of an ESLint run (on the 1,000-file tree, or the smallest measured).
+if (process.env.BENCH_ESLINT !== '0' && !ONLY) {
+  const eslintSize = SIZES.includes(1000) ? 1000 : Math.min(...SIZES);
+  console.log('');
+  console.log(`== eslint on tree-${eslintSize}`);
+  spawnSync(NODE, [path.join(benchDir, 'eslint.mjs'), ensureTree(eslintSize).tree, String(RUNS)], { stdio: 'inherit', cwd: repoRoot });
+}
+
+// The live audit against a local redis-server, when the machine has one.
+if (process.env.BENCH_AUDIT !== '0' && !ONLY && spawnSync('redis-server', ['--version']).status === 0) {
+  console.log('');
+  console.log('== audit');
+  spawnSync(NODE, [path.join(benchDir, 'audit.mjs')], { stdio: 'inherit', cwd: repoRoot });
+}
 console.log('');
 console.log(
   `bench files=${largest.size} untyped_vs_parse=${fmt(s.untyped_vs_parse)} typed_vs_tsc=${fmt(s.typed_vs_tsc)} peak_vs_tsc=${fmt(s.peak_vs_tsc)}`,
