@@ -25,7 +25,8 @@ const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (f) => f, 
 export const diskGraph: ModuleGraph = {
   resolveModule(from, specifier) {
     if (!specifier.startsWith('.')) return undefined;
-    const key = `${path.dirname(from.fileName)}\0${specifier}`;
+    // Keyed by where the specifier points, so `../../redis.js` from many folders resolves once.
+    const key = path.resolve(path.dirname(from.fileName), specifier);
     let target = resolutions.get(key);
     if (target === undefined) {
       try {

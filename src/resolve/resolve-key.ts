@@ -48,11 +48,13 @@ export const EMPTY_ENV: Env = { bindings: new Map(), depth: 0 };
 const MAX_ALTERNATIVES = 16;
 const MAX_DEPTH = 24;
 const MAX_UNION_MEMBERS = 16;
+/** How deep one key expression is followed (parentheses, conditionals, nested calls); past it, a hole. */
+const MAX_NESTING = 200;
 
 type Alternatives = Segment[][];
 
 export function resolveKey(expr: ts.Expression, ctx: ResolveContext, env: Env = EMPTY_ENV): ResolvedKey {
-  const state: State = { ctx, passThrough: new Set(), active: new Set() };
+  const state: State = { ctx, passThrough: new Set(), active: new Set(), nesting: 0 };
   const alternatives = resolve(expr, env, state);
   return { templates: dedupe(alternatives.map((a) => makeTemplate(a))), passThrough: state.passThrough };
 }
@@ -75,10 +77,21 @@ interface State {
   passThrough: Set<ts.ParameterDeclaration>;
   /** Declarations being resolved, to stop on recursion. */
   active: Set<ts.Node>;
+  /** How many `resolve` calls are open: bounds the recursion on deeply nested expressions. */
+  nesting: number;
 }
 
 function resolve(expr: ts.Expression, env: Env, state: State): Alternatives {
-  if (env.depth > MAX_DEPTH) return [[hole(holeName(expr))]];
+  if (env.depth > MAX_DEPTH || state.nesting >= MAX_NESTING) return [[hole(holeName(expr))]];
+  state.nesting++;
+  try {
+    return resolveExpression(expr, env, state);
+  } finally {
+    state.nesting--;
+  }
+}
+
+function resolveExpression(expr: ts.Expression, env: Env, state: State): Alternatives {
   const e = skipOuterExpressions(expr);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [[literal(e.text)]];
   if (ts.isNumericLiteral(e)) return [[literal(String(Number(e.text)))]];
@@ -90,8 +103,18 @@ function resolve(expr: ts.Expression, env: Env, state: State): Alternatives {
     }
     return acc;
   }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return product(resolve(e.left, env, state), resolve(e.right, env, state), () => [[hole(holeName(e))]]);
+  if (isPlus(e)) {
+    // `a + b + c` nests to the left: walk the chain with a loop, so its length costs no stack.
+    const operands: ts.Expression[] = [];
+    let left: ts.Expression = e;
+    while (isPlus(left)) {
+      operands.push(left.right);
+      left = skipOuterExpressions(left.left);
+    }
+    operands.push(left);
+    let acc = resolve(operands[operands.length - 1], env, state);
+    for (let i = operands.length - 2; i >= 0; i--) acc = product(acc, resolve(operands[i], env, state), () => [[hole('value')]]);
+    return acc;
   }
   if (ts.isConditionalExpression(e)) {
     return union(resolve(e.whenTrue, env, state), resolve(e.whenFalse, env, state), e, state);
@@ -104,6 +127,10 @@ function resolve(expr: ts.Expression, env: Env, state: State): Alternatives {
   }
   if (ts.isCallExpression(e)) return resolveCall(e, env, state);
   return fromType(e, state) ?? [[hole(holeName(e))]];
+}
+
+function isPlus(e: ts.Expression): e is ts.BinaryExpression {
+  return ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken;
 }
 
 function resolveIdentifier(id: ts.Identifier, env: Env, state: State): Alternatives {
@@ -358,7 +385,7 @@ function functionOfDeclaration(decl: ts.Node): FunctionNode | undefined {
 /** With a checker: a finite union of string/number literal types becomes alternatives. */
 function fromType(expr: ts.Expression, state: State): Alternatives | undefined {
   const checker = state.ctx.checker;
-  if (!checker) return undefined;
+  if (!checker || declaredAsPlainKeyword(expr)) return undefined;
   let type: ts.Type;
   try {
     type = checker.getTypeAtLocation(expr);
@@ -374,6 +401,22 @@ function fromType(expr: ts.Expression, state: State): Alternatives | undefined {
     else return undefined;
   }
   return out.length > 0 ? out : undefined;
+}
+
+const PLAIN_KEYWORD_TYPES = new Set([ts.SyntaxKind.StringKeyword, ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.AnyKeyword, ts.SyntaxKind.UnknownKeyword]);
+
+/**
+ * `id: string` can never be a finite literal union: skip the type query (most holes are such
+ * parameters, and each query costs the checker real work in a large program).
+ */
+function declaredAsPlainKeyword(expr: ts.Expression): boolean {
+  const e = skipOuterExpressions(expr);
+  if (!ts.isIdentifier(e)) return false;
+  const binding = lookupName(e.text, e);
+  if (binding?.kind !== 'local') return false;
+  const decl = binding.node;
+  const type = ts.isParameter(decl) || ts.isVariableDeclaration(decl) ? decl.type : undefined;
+  return type !== undefined && PLAIN_KEYWORD_TYPES.has(type.kind);
 }
 
 function guarded(node: ts.Node, state: State, run: () => Alternatives): Alternatives | undefined {
