@@ -3,7 +3,7 @@ import type ts from 'typescript';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
 import { matchFamily } from '../src/registry/load.js';
-import { builderCall, builderFor, buildersIn, importFix } from './utils/builders.js';
+import { builderCall, builderFor, builderNameFree, buildersIn, importFix } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource } from './utils/key-expressions.js';
 import { isSynthesized, rangeOf, redisCommandsAt } from './utils/redis-calls.js';
@@ -92,8 +92,8 @@ function builderSuggestion(
   const builder = builderFor(buildersIn(builderModules(context, builderOption)), template);
   const texts = holeTexts(source, template);
   const text = builder && texts && builderCall(builder, template, texts);
-  if (!builder || !text) return [];
   const range = rangeOf(source);
+  if (!builder || !text || !builderNameFree(context.sourceCode, range[0], builder, context.filename)) return [];
   const program = context.sourceCode.ast as TSESTree.Program;
   return [
     {

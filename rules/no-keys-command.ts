@@ -1,4 +1,4 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type { ClientValue } from '../src/redis/clients.js';
 import { createRule } from './utils/create-rule.js';
 import { redisCommandsAt } from './utils/redis-calls.js';
@@ -25,12 +25,18 @@ export default createRule<Options, MessageId>({
       CallExpression(node) {
         for (const command of redisCommandsAt(context, node)) {
           if (command.command.info.danger !== 'keys') continue;
-          context.report({ node, messageId: 'keysCommand', suggest: scanSuggestion(node, command.client, context.sourceCode.getText.bind(context.sourceCode)) });
+          context.report({ node, messageId: 'keysCommand', suggest: scanSuggestion(node, command.client, (n) => parenthesizedText(context.sourceCode, n)) });
         }
       },
     };
   },
 });
+
+/** A node's text, with the parentheses it was written in: `(redis as Redis)` stays a receiver. */
+function parenthesizedText(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): string {
+  const text = sourceCode.getText(node);
+  return ASTUtils.isParenthesized(node, sourceCode) ? `(${text})` : text;
+}
 
 /**
  * A SCAN-based replacement for `client.keys(pattern)`, `client.call('keys', pattern)` and

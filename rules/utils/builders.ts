@@ -5,7 +5,7 @@
  * modules are parsed once per process and again only when they change on disk.
  */
 import path from 'node:path';
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { templateShape, type Template } from '../../src/keys/template.js';
 import { isFunctionNode, isStatic, returnExpressions, skipOuterExpressions, type FunctionNode } from '../../src/resolve/declarations.js';
@@ -60,6 +60,25 @@ export function builderCall(builder: Builder, keyTemplate: Template, holeTexts: 
   return `${builder.callee}(${args.join(', ')})`;
 }
 
+/**
+ * Whether a call of `builder` written at `index` would call the builder: its name is unbound
+ * there (importFix imports it) or bound by an import of that very builder. A parameter, a local
+ * or an import from elsewhere with the same name would make the call mean something else, or
+ * the added import clash with it.
+ */
+export function builderNameFree(sourceCode: Readonly<TSESLint.SourceCode>, index: number, builder: Builder, lintedFile: string): boolean {
+  const node = sourceCode.getNodeByRangeIndex(index);
+  const variable = node && ASTUtils.findVariable(sourceCode.getScope(node), builder.importName);
+  if (!node || !variable || variable.defs.length === 0) return !!node;
+  const stem = (file: string) => file.replace(/\.[mc]?[jt]sx?$/, '');
+  return variable.defs.every((def) => {
+    if (def.node.type !== 'ImportSpecifier' || def.parent?.type !== 'ImportDeclaration') return false;
+    const imported = def.node.imported.type === 'Identifier' ? def.node.imported.name : def.node.imported.value;
+    const from = def.parent.source.value;
+    return imported === builder.importName && from.startsWith('.') && stem(path.resolve(path.dirname(lintedFile), from)) === stem(builder.moduleFile);
+  });
+}
+
 /** A fix that imports the builder into the linted file when it is not imported yet. */
 export function importFix(
   fixer: TSESLint.RuleFixer,
@@ -76,7 +95,9 @@ export function importFix(
   specifier = specifier.replace(/\.[mc]?tsx?$/, usesJsExtension ? '.js' : '');
   const text = `import { ${builder.importName} } from '${specifier}';\n`;
   const last = imports[imports.length - 1];
-  return last ? fixer.insertTextAfter(last, `\n${text.trimEnd()}`) : fixer.insertTextBeforeRange([0, 0], text);
+  // No import yet: first in the file, but after a hashbang, which must stay the first line.
+  const hashbang = program.comments?.find((c) => (c.type as string) === 'Shebang');
+  return last ? fixer.insertTextAfter(last, `\n${text.trimEnd()}`) : hashbang ? fixer.insertTextAfterRange(hashbang.range, `\n${text.trimEnd()}`) : fixer.insertTextBeforeRange([0, 0], text);
 }
 
 function collectBuilders(file: string): Builder[] {

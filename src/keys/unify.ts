@@ -58,6 +58,8 @@ function escapeRegex(text: string): string {
 }
 
 // Tokens: a literal character (a 1-char string), ANY (one non-separator char), STAR (zero or more).
+// Characters are UTF-16 code units, as in the compiled RegExps (no `u` flag), so an astral
+// character is two of them there and here alike.
 const ANY = 0;
 const STAR = 1;
 type Token = string | typeof ANY | typeof STAR;
@@ -65,7 +67,7 @@ type Token = string | typeof ANY | typeof STAR;
 function tokens(template: Template): Token[] {
   const out: Token[] = [];
   for (const s of template.segments) {
-    if (s.kind === 'literal') for (const ch of s.text) out.push(ch);
+    if (s.kind === 'literal') for (let k = 0; k < s.text.length; k++) out.push(s.text[k]);
     else out.push(ANY, STAR);
   }
   return out;
