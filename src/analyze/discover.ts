@@ -188,7 +188,7 @@ function rawCommand(elements: ts.Expression[], node: ts.Node): CommandCall[] {
 function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext, receiver: ts.Expression = callee.expression): ClientValue | undefined {
   const flow = clientOf(receiver, ctx);
   if (flow) return flow;
-  if (ctx.checker) {
+  if (ctx.checker && !plainlyNotAClient(receiver, ctx, 0)) {
     let declarations: ts.Declaration[] | undefined;
     try {
       declarations = ctx.checker.getSymbolAtLocation(callee.name)?.declarations;
@@ -201,6 +201,40 @@ function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext
     }
   }
   return undefined;
+}
+
+const BUILT_IN_TYPES = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'ReadonlyArray', 'ReadonlyMap', 'ReadonlySet', 'Object', 'Record', 'URLSearchParams', 'Headers', 'FormData']);
+
+/**
+ * Receivers that syntax already rules out, so a typed run need not ask the checker: literals,
+ * arrays, `new Map()` and other built-ins (also through a const, a class field or a type
+ * annotation), and instances of the project's own classes that extend nothing.
+ */
+function plainlyNotAClient(receiver: ts.Expression, ctx: ClientContext, depth: number): boolean {
+  if (depth > 4) return false;
+  const e = skipOuterExpressions(receiver);
+  if (ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return true;
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) return BUILT_IN_TYPES.has(e.expression.text) && !lookupName(e.expression.text, e);
+  let declared: ts.VariableDeclaration | ts.ParameterDeclaration | ts.PropertyDeclaration | undefined;
+  if (ts.isIdentifier(e)) {
+    const binding = lookupName(e.text, e);
+    if (binding?.kind === 'local' && (ts.isVariableDeclaration(binding.node) || ts.isParameter(binding.node))) declared = binding.node;
+  } else if (ts.isPropertyAccessExpression(e) && skipOuterExpressions(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(e);
+    const member = cls && findClassMember(cls, e.name.text);
+    if (member && (ts.isPropertyDeclaration(member) || ts.isParameter(member))) declared = member;
+  }
+  if (declared?.type) return isBuiltInTypeNode(declared.type);
+  if (declared?.initializer) return plainlyNotAClient(declared.initializer, ctx, depth + 1);
+  // An instance of a class written in this project that extends nothing: its methods are its own.
+  const cls = instanceClassOf(e, ctx, 0);
+  return cls !== undefined && !cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
+}
+
+function isBuiltInTypeNode(type: ts.TypeNode): boolean {
+  if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type) || ts.isTypeLiteralNode(type)) return true;
+  if (ts.isTypeOperatorNode(type)) return isBuiltInTypeNode(type.type);
+  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && BUILT_IN_TYPES.has(type.typeName.text) && !lookupName(type.typeName.text, type);
 }
 
 function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.SourceFile, client: ClientValue, ctx: ClientContext): RedisCommand {
