@@ -30,7 +30,7 @@ export default createRule<Options, MessageId>({
   create(context, [options]) {
     return {
       CallExpression(node) {
-        for (const command of redisCommandsAt(context, node)) {
+        for (const command of redisCommandsAt(context, node, (info) => info.access === 'delete' || info.access === 'expire' || info.channels === 'first')) {
           if (command.client.pipeline || !isInvalidation(command.command.info.access, command.command.info.name, command, context)) continue;
           // Callback style (`redis.del(k, cb)`) reports through the callback.
           const last = node.arguments[node.arguments.length - 1];

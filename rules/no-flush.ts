@@ -18,7 +18,7 @@ export default createRule<Options, MessageId>({
   create(context) {
     return {
       CallExpression(node) {
-        for (const command of redisCommandsAt(context, node)) {
+        for (const command of redisCommandsAt(context, node, (info) => info.danger === 'flush')) {
           if (command.command.info.danger !== 'flush') continue;
           context.report({ node, messageId: 'flush', data: { command: command.command.info.name.toUpperCase() } });
         }

@@ -23,7 +23,7 @@ export default createRule<Options, MessageId>({
   create(context) {
     return {
       CallExpression(node) {
-        for (const command of redisCommandsAt(context, node)) {
+        for (const command of redisCommandsAt(context, node, (info) => info.danger === 'keys')) {
           if (command.command.info.danger !== 'keys') continue;
           context.report({ node, messageId: 'keysCommand', suggest: scanSuggestion(node, command.client, (n) => parenthesizedText(context.sourceCode, n)) });
         }

@@ -48,7 +48,7 @@ export default createRule<Options, MessageId>({
 
     return {
       CallExpression(node) {
-        for (const command of redisCommandsAt(context, node)) {
+        for (const command of redisCommandsAt(context, node, (info) => info.createsValue || info.setsExpiry)) {
           const { info } = command.command;
           if (!info.createsValue && !info.setsExpiry) continue;
           const site = toCheckSite(command.site, relative);

@@ -9,6 +9,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { describeRedisCall, isCandidateMethod, type RedisCommand } from '../../src/analyze/discover.js';
+import { lookupCommand, type CommandInfo } from '../../src/redis/commands.js';
 import { createClientContext, type ClientContext } from '../../src/redis/clients.js';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
 import { diskGraph } from './disk-graph.js';
@@ -27,8 +28,8 @@ type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 const files = new WeakMap<object, FileState | null>();
 
 /** The Redis commands an ESLint call node issues; [] for anything else (never throws). */
-export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpression): RedisCommand[] {
-  if (!isCandidateCall(node)) return [];
+export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpression, wanted?: (info: CommandInfo) => boolean): RedisCommand[] {
+  if (!isCandidateCall(node, wanted)) return [];
   try {
     const state = fileState(context);
     if (!state) return [];
@@ -46,12 +47,27 @@ export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpressi
 }
 
 /** The syntactic filter run before any TypeScript work: `x.<command>(…)`, x not a built-in. */
-export function isCandidateCall(node: TSESTree.CallExpression): boolean {
+/**
+ * The syntactic filter run before any TypeScript work: `x.<command>(…)`, x not a built-in, and
+ * (when a rule says which commands it cares about) a command the rule wants. Raw forms
+ * (`call`, `sendCommand`, batches) name their command in an argument, so they always pass.
+ */
+export function isCandidateCall(node: TSESTree.CallExpression, wanted?: (info: CommandInfo) => boolean): boolean {
   const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
   if (callee.object.type === 'Identifier' && BUILT_INS.has(callee.object.name)) return false;
   if (callee.object.type === 'ArrayExpression' || callee.object.type === 'ObjectExpression' || callee.object.type === 'Literal') return false;
-  return isCandidateMethod(callee.property.name);
+  const method = callee.property.name;
+  if (!isCandidateMethod(method)) return false;
+  if (!wanted) return true;
+  const namespace = callee.object.type === 'MemberExpression' && !callee.object.computed && callee.object.property.type === 'Identifier' ? callee.object.property.name : undefined;
+  const info = lookupCommand(method) ?? (namespace ? lookupCommand(`${namespace}.${method}`) : undefined);
+  return !info || wanted(info) || (namespace !== undefined && wantedNamespaced(`${namespace}.${method}`, wanted));
+}
+
+function wantedNamespaced(name: string, wanted: (info: CommandInfo) => boolean): boolean {
+  const info = lookupCommand(name);
+  return info !== undefined && wanted(info);
 }
 
 // `Object.keys(x)`, `JSON.set`... share names with Redis commands; they are never clients.
