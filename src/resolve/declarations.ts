@@ -60,6 +60,7 @@ function isScope(node: ts.Node): boolean {
 // Every name a scope declares, collected once per scope node: lookups are a map read, not a
 // scan of the scope's statements (trees are never changed, so nodes are safe keys).
 const scopeNames = new WeakMap<ts.Node, Map<string, Binding>>();
+const NO_NAMES: Map<string, Binding> = new Map();
 
 function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {
   let names = scopeNames.get(scope);
@@ -90,7 +91,8 @@ function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {
       for (const decl of scope.initializer.declarations) fromBinding(decl.name, decl);
     }
     if (ts.isCatchClause(scope) && scope.variableDeclaration) fromBinding(scope.variableDeclaration.name, scope.variableDeclaration);
-    names = found;
+    // Most blocks declare nothing: they share one empty map (large projects have millions).
+    names = found.size === 0 ? NO_NAMES : found;
     scopeNames.set(scope, names);
   }
   return names;
