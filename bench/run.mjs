@@ -334,6 +334,12 @@ if (process.env.BENCH_AUDIT !== '0' && !ONLY && spawnSync('redis-server', ['--ve
   console.log('== audit');
   spawnSync(NODE, [path.join(benchDir, 'audit.mjs')], { stdio: 'inherit', cwd: repoRoot });
 }
+
+// A 10,000-file monorepo with project references: tsc --build, whole-repo runs, shards (bench/monorepo.mjs).
+if (process.env.BENCH_MONOREPO !== '0' && !ONLY) {
+  console.log('');
+  spawnSync(NODE, [path.join(benchDir, 'monorepo.mjs')], { stdio: 'inherit', cwd: repoRoot });
+}
 console.log('');
 console.log(
   `bench files=${largest.size} untyped_vs_parse=${fmt(s.untyped_vs_parse)} typed_vs_tsc=${fmt(s.typed_vs_tsc)} peak_vs_tsc=${fmt(s.peak_vs_tsc)}`,

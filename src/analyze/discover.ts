@@ -81,11 +81,9 @@ export function discoverCallSites(
   for (const [index, file] of files.entries()) {
     onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
-    const visit = (node: ts.Node): void => {
+    forEachNode(file, (node) => {
       if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers);
-      ts.forEachChild(node, visit);
-    };
-    visit(file);
+    });
   }
   if (wrappers.size > 0) expandWrappers(own ? files.filter((f) => own.has(f)) : files, ctx, wrappers, sites);
   return sites;
@@ -98,8 +96,24 @@ function passesParameter(call: ts.CallExpression): boolean {
     if (ts.isFunctionLike(n)) for (const p of n.parameters) if (ts.isIdentifier(p.name)) names.add(p.name.text);
   }
   if (names.size === 0) return false;
-  const mentions = (node: ts.Node): boolean => (ts.isIdentifier(node) && names.has(node.text)) || (ts.forEachChild(node, mentions) ?? false);
-  return call.arguments.some(mentions);
+  return call.arguments.some((arg) => forEachNode(arg, (node) => ts.isIdentifier(node) && names.has(node.text)));
+}
+
+/**
+ * Visits `root` and everything below it in source order (pre-order) until `visit` returns true,
+ * with a work list rather than recursion: a 5,000-deep `'a' + 'b' + …` is a 5,000-deep tree.
+ */
+function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | void): boolean {
+  const stack: ts.Node[] = [root];
+  const push = (child: ts.Node): void => void stack.push(child);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node)) return true;
+    const start = stack.length;
+    ts.forEachChild(node, push);
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
+  }
+  return false;
 }
 
 export interface CommandCall {
@@ -333,7 +347,7 @@ function expandWrappers(files: readonly ts.SourceFile[], ctx: ClientContext, wra
     const names = new Set([...pending.keys()].map(functionNameOf).filter((n): n is string => !!n));
     const next = new Map<FunctionNode, WrapperSite[]>();
     for (const file of files) {
-      const visit = (node: ts.Node): void => {
+      forEachNode(file, (node) => {
         if (ts.isCallExpression(node)) {
           const name = calleeName(node);
           if (name && names.has(name)) {
@@ -341,9 +355,7 @@ function expandWrappers(files: readonly ts.SourceFile[], ctx: ClientContext, wra
             if (target) expandCall(node, file, pending.get(target)!, ctx, sites, next);
           }
         }
-        ts.forEachChild(node, visit);
-      };
-      visit(file);
+      });
     }
     pending = next;
   }

@@ -44,6 +44,8 @@ export interface ProjectPlan {
   fileNames: string[];
   /** Whether a file is one the run reports on (given paths, include / exclude). */
   inScope: (fileName: string) => boolean;
+  /** The tsconfigs of projects reached through `references` (their content shapes the run too). */
+  references: string[];
   problems: LoadProblem[];
 }
 
@@ -74,6 +76,12 @@ export function planProject(options: LoadOptions): ProjectPlan {
   const tsconfig = options.tsconfig ? path.resolve(options.cwd, options.tsconfig) : findTsconfig(options.cwd, roots);
   const parsed = tsconfig ? readTsconfig(tsconfig, problems) : undefined;
   const names = new Set<string>(parsed ? parsed.fileNames.map(normalize) : []);
+  // A monorepo root lists its packages under `references` (often with `files: []`): their files are
+  // the project. A solution-style root's own options say nothing about the sources: the first
+  // referenced project's are used instead.
+  const referenced = tsconfig && parsed ? referencedProjects(tsconfig, parsed, problems) : [];
+  for (const project of referenced) for (const file of project.parsed.fileNames) names.add(normalize(file));
+  const compilerOptions = parsed && parsed.fileNames.length === 0 && referenced.length > 0 ? withoutBuildOptions(referenced[0].parsed.options) : parsed?.options;
   // Without a usable tsconfig, the given paths (or the working directory); with one, paths
   // outside its include (a .js file, say) are still analysed when named.
   const bases = parsed ? roots : roots.length > 0 ? roots : [options.cwd];
@@ -92,26 +100,61 @@ export function planProject(options: LoadOptions): ProjectPlan {
   };
   return {
     tsconfig: parsed ? tsconfig : undefined,
-    compilerOptions: parsed?.options ?? DEFAULT_OPTIONS,
+    compilerOptions: compilerOptions ?? DEFAULT_OPTIONS,
     fileNames: [...names].filter((f) => !isLibraryFile(f)).sort(),
     inScope,
+    references: referenced.map((r) => r.tsconfig),
     problems,
   };
+}
+
+/**
+ * Every project `references` reaches from `root`, depth first, each once (reference cycles end).
+ * A referenced tsconfig that is missing or broken is reported and skipped.
+ */
+function referencedProjects(rootTsconfig: string, root: ts.ParsedCommandLine, problems: LoadProblem[]): { tsconfig: string; parsed: ts.ParsedCommandLine }[] {
+  const out: { tsconfig: string; parsed: ts.ParsedCommandLine }[] = [];
+  const seen = new Set<string>([normalize(rootTsconfig)]);
+  const visit = (from: string, parsed: ts.ParsedCommandLine): void => {
+    for (const reference of parsed.projectReferences ?? []) {
+      const tsconfig = normalize(ts.resolveProjectReferencePath(reference));
+      if (seen.has(tsconfig)) continue;
+      seen.add(tsconfig);
+      if (!existsSync(tsconfig)) {
+        problems.push({ file: from, line: 1, column: 1, message: `referenced project ${tsconfig} not found; skipped` });
+        continue;
+      }
+      const project = readTsconfig(tsconfig, problems, 'its files are skipped');
+      if (!project) continue;
+      out.push({ tsconfig, parsed: project });
+      visit(tsconfig, project);
+    }
+  };
+  visit(rootTsconfig, root);
+  return out;
+}
+
+/** Options that only matter to `tsc --build` (the analyzer emits nothing). */
+function withoutBuildOptions(options: ts.CompilerOptions): ts.CompilerOptions {
+  const { composite: _composite, incremental: _incremental, tsBuildInfoFile: _tsBuildInfoFile, ...rest } = options;
+  return rest;
 }
 
 export function loadProject(options: LoadOptions, onProgress?: (done: number, total: number) => void): LoadedProject {
   const plan = planProject(options);
   const problems = [...plan.problems];
-  const store = createSourceStore(plan.compilerOptions);
+  // Files the parser itself failed on (it overflows its stack on thousands of nested parentheses).
+  const unparseable = new Map<string, string>();
+  const store = createSourceStore(plan.compilerOptions, unparseable);
   // A typed run lets the program parse the files (once); an untyped run parses them itself.
-  const program = options.types ? createProgram(plan) : undefined;
+  const program = options.types ? createProgram(plan, unparseable) : undefined;
 
   const files: ts.SourceFile[] = [];
   plan.fileNames.forEach((fileName, index) => {
     onProgress?.(index, plan.fileNames.length);
     const sf = program?.getSourceFile(fileName) ?? store.get(fileName);
     if (!sf) {
-      problems.push({ file: fileName, line: 1, column: 1, message: 'cannot read file, skipped' });
+      problems.push({ file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' });
       return;
     }
     const parseError = firstParseError(sf);
@@ -133,15 +176,15 @@ export function loadProject(options: LoadOptions, onProgress?: (done: number, to
 /**
  * Parsed files by name, parsed on first use with parent pointers set (the resolver walks up).
  */
-function createSourceStore(compilerOptions: ts.CompilerOptions) {
+function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map<string, string>) {
   const files = new Map<string, ts.SourceFile | null>();
   const languageVersion = compilerOptions.target ?? ts.ScriptTarget.ES2022;
   return {
     get(fileName: string): ts.SourceFile | undefined {
       let sf = files.get(fileName);
       if (sf === undefined) {
-        const text = ts.sys.readFile(fileName);
-        sf = text === undefined ? null : ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName));
+        const text = unparseable.has(fileName) ? undefined : ts.sys.readFile(fileName);
+        sf = text === undefined ? null : (guardParser(fileName, unparseable, () => ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName))) ?? null);
         files.set(fileName, sf);
       }
       return sf ?? undefined;
@@ -157,9 +200,26 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-function createProgram(plan: ProjectPlan): ts.Program {
+/**
+ * Runs the parser; a stack overflow inside it (a file nested thousands of levels deep) makes the
+ * file unparseable, recorded in `unparseable`, instead of ending the run.
+ */
+function guardParser<T>(fileName: string, unparseable: Map<string, string>, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const why = /call stack/i.test(error.message) ? 'expressions are too deeply nested for the TypeScript parser' : error.message;
+    unparseable.set(normalize(fileName), `file does not parse, skipped: ${why}`);
+    return undefined;
+  }
+}
+
+function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.Program {
   const options: ts.CompilerOptions = { ...plan.compilerOptions, noEmit: true, allowJs: true };
   const host = ts.createCompilerHost(options, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
   return ts.createProgram({ rootNames: plan.fileNames, options, host });
 }
 
@@ -180,20 +240,20 @@ function findTsconfig(cwd: string, roots: string[]): string | undefined {
   return undefined;
 }
 
-function readTsconfig(tsconfig: string, problems: LoadProblem[]): ts.ParsedCommandLine | undefined {
+function readTsconfig(tsconfig: string, problems: LoadProblem[], fallback = 'analysing the given paths instead'): ts.ParsedCommandLine | undefined {
   if (!existsSync(tsconfig)) {
-    problems.push({ file: tsconfig, line: 1, column: 1, message: 'tsconfig not found; analysing the given paths instead' });
+    problems.push({ file: tsconfig, line: 1, column: 1, message: `tsconfig not found; ${fallback}` });
     return undefined;
   }
   const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
   if (read.error) {
-    problems.push({ ...diagnosticLocation(read.error, tsconfig), message: `tsconfig does not parse (${flatten(read.error)}); analysing the given paths instead` });
+    problems.push({ ...diagnosticLocation(read.error, tsconfig), message: `tsconfig does not parse (${flatten(read.error)}); ${fallback}` });
     return undefined;
   }
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig), undefined, tsconfig);
   const fatal = parsed.errors.find((d) => d.code !== 18003); // 18003: no inputs found, fine when paths are given
   if (fatal) {
-    problems.push({ ...diagnosticLocation(fatal, tsconfig), message: `tsconfig cannot be used (${flatten(fatal)}); analysing the given paths instead` });
+    problems.push({ ...diagnosticLocation(fatal, tsconfig), message: `tsconfig cannot be used (${flatten(fatal)}); ${fallback}` });
     return undefined;
   }
   return parsed;

@@ -82,7 +82,8 @@ interface State {
 }
 
 function resolve(expr: ts.Expression, env: Env, state: State): Alternatives {
-  if (env.depth > MAX_DEPTH || state.nesting >= MAX_NESTING) return [[hole(holeName(expr))]];
+  if (env.depth > MAX_DEPTH) return [[hole(holeName(expr))]];
+  if (state.nesting >= MAX_NESTING) return literalValue(skipOuterExpressions(expr)) ?? [[hole(holeName(expr))]];
   state.nesting++;
   try {
     return resolveExpression(expr, env, state);
@@ -91,10 +92,16 @@ function resolve(expr: ts.Expression, env: Env, state: State): Alternatives {
   }
 }
 
-function resolveExpression(expr: ts.Expression, env: Env, state: State): Alternatives {
-  const e = skipOuterExpressions(expr);
+function literalValue(e: ts.Expression): Alternatives | undefined {
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [[literal(e.text)]];
   if (ts.isNumericLiteral(e)) return [[literal(String(Number(e.text)))]];
+  return undefined;
+}
+
+function resolveExpression(expr: ts.Expression, env: Env, state: State): Alternatives {
+  const e = skipOuterExpressions(expr);
+  const value = literalValue(e);
+  if (value) return value;
   if (ts.isTemplateExpression(e)) {
     let acc: Alternatives = [[literal(e.head.text)]];
     for (const span of e.templateSpans) {
@@ -112,8 +119,13 @@ function resolveExpression(expr: ts.Expression, env: Env, state: State): Alterna
       left = skipOuterExpressions(left.left);
     }
     operands.push(left);
-    let acc = resolve(operands[operands.length - 1], env, state);
-    for (let i = operands.length - 2; i >= 0; i--) acc = product(acc, resolve(operands[i], env, state), () => [[hole('value')]]);
+    let acc: Alternatives = [[]];
+    for (let i = operands.length - 1; i >= 0; i--) {
+      const next = resolve(operands[i], env, state);
+      // One alternative on each side (the usual case): append in place, linear in the chain's length.
+      if (acc.length === 1 && next.length === 1) for (const segment of next[0]) acc[0].push(segment);
+      else acc = product(acc, next, () => [[hole('value')]]);
+    }
     return acc;
   }
   if (ts.isConditionalExpression(e)) {

@@ -80,7 +80,7 @@ export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): Run
   if (settings.cache) {
     const plan = planProject(options);
     const { cwd: _cwd, registry: _registry, ...keyOptions } = options;
-    key = cacheKey({ options: keyOptions, fileNames: plan.fileNames, inputs: [plan.tsconfig, lockfile(settings.cwd)] });
+    key = cacheKey({ options: keyOptions, fileNames: plan.fileNames, inputs: [plan.tsconfig, ...plan.references, lockfile(settings.cwd)] });
     collected = readCache(cacheDir, key);
     if (collected) notices.push(`cache hit (${path.relative(settings.cwd, cacheDir) || cacheDir})`);
   }

@@ -1,0 +1,101 @@
+/**
+ * Monorepos with TypeScript project references: a root tsconfig.json that only lists
+ * `references` (and `files: []`) is followed into every referenced project, recursively.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../src/cli.js';
+import { planProject } from '../src/analyze/project.js';
+import type { AnalysisResult } from '../src/types.js';
+import { writeProject } from './support/temp-project.js';
+
+async function analyzeJson(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd, isTTY: false, stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) };
+  const code = await main(['analyze', ...args, '--format', 'json'], io);
+  if (code === 2) throw new Error(stderr);
+  return { code, result: JSON.parse(stdout) as AnalysisResult };
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+const BASE = {
+  compilerOptions: {
+    strict: true,
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'bundler',
+    skipLibCheck: true,
+    types: ['node'],
+    paths: { '@mono/*': ['./packages/*/src/index.ts'] },
+  },
+};
+const pkg = (name: string, references: string[] = []) =>
+  json({ extends: '../../tsconfig.base.json', compilerOptions: { composite: true, outDir: `../../.build/${name}` }, include: ['src'], references: references.map((r) => ({ path: r })) });
+
+const MONOREPO = {
+  'tsconfig.base.json': json(BASE),
+  'packages/cache/tsconfig.json': pkg('cache'),
+  'packages/cache/src/index.ts': `import Redis from 'ioredis';\nexport const redis = new Redis();\nexport const productKey = (id: string) => \`product:v2:\${id}\`;\n`,
+  'packages/catalog/tsconfig.json': pkg('catalog', ['../cache']),
+  'packages/catalog/src/read.ts': `import { redis, productKey } from '@mono/cache';\nexport const getProduct = (id: string) => redis.get(productKey(id));\n`,
+  // A build config under another name, referenced by file.
+  'packages/admin/tsconfig.build.json': pkg('admin', ['../cache', '../catalog']),
+  'packages/admin/src/update.ts': `import { redis } from '@mono/cache';\nexport async function updatePrice(id: string) {\n  await redis.del(\`product:\${id}\`);\n}\n`,
+};
+const ROOT = json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin/tsconfig.build.json' }] });
+
+describe('project references', () => {
+  it('a references-only root loads every referenced project, recursively and once', () => {
+    const dir = writeProject(MONOREPO, { tsconfig: ROOT, name: 'monorepo-refs' });
+    const plan = planProject({ cwd: dir, paths: [], types: false });
+    expect(plan.problems).toEqual([]);
+    expect(plan.fileNames.map((f) => path.relative(dir, f))).toEqual(['packages/admin/src/update.ts', 'packages/cache/src/index.ts', 'packages/catalog/src/read.ts']);
+    expect(plan.references.map((f) => path.relative(dir, f))).toEqual(['packages/catalog/tsconfig.json', 'packages/cache/tsconfig.json', 'packages/admin/tsconfig.build.json']);
+    // The packages' options, not the empty root's: the path alias resolves.
+    expect(plan.compilerOptions.paths).toEqual(BASE.compilerOptions.paths);
+    expect(plan.compilerOptions.composite).toBeUndefined();
+  });
+
+  for (const types of ['--no-types', '--types']) {
+    it(`finds a drift across packages (${types})`, async () => {
+      const dir = writeProject(MONOREPO, { tsconfig: ROOT, name: 'monorepo-refs' });
+      const { code, result } = await analyzeJson([types], dir);
+      expect(code).toBe(1);
+      expect(result.callSites.map((s) => `${s.file} ${s.command} ${s.keys[0].template}`)).toEqual([
+        'packages/admin/src/update.ts del product:{id}',
+        'packages/catalog/src/read.ts get product:v2:{id}',
+      ]);
+      expect(result.findings.find((f) => f.rule === 'key-drift')).toMatchObject({ file: 'packages/admin/src/update.ts', line: 3 });
+      expect(result.findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
+    });
+  }
+
+  it('ends reference cycles and reports a missing or broken referenced project', async () => {
+    const files = {
+      ...MONOREPO,
+      // cache -> catalog -> cache: a cycle.
+      'packages/cache/tsconfig.json': pkg('cache', ['../catalog', '../gone', '../broken']),
+      'packages/broken/tsconfig.json': '{ "compilerOptions": { ',
+      'packages/broken/src/x.ts': `export const x = 1;\n`,
+    };
+    const dir = writeProject(files, { tsconfig: ROOT, name: 'monorepo-cycle' });
+    const plan = planProject({ cwd: dir, paths: [], types: false });
+    expect(plan.fileNames.map((f) => path.relative(dir, f))).toEqual(['packages/admin/src/update.ts', 'packages/cache/src/index.ts', 'packages/catalog/src/read.ts']);
+    expect(plan.problems.map((p) => `${path.relative(dir, p.file)}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^packages\/cache\/tsconfig\.json: referenced project .*packages\/gone\/tsconfig\.json not found; skipped$/),
+      expect.stringMatching(/^packages\/broken\/tsconfig\.json: tsconfig does not parse .*; its files are skipped$/),
+    ]);
+    const { result } = await analyzeJson(['--no-types'], dir);
+    expect(result.findings.some((f) => f.rule === 'key-drift')).toBe(true);
+    expect(result.findings.filter((f) => f.rule === 'parse-error').map((f) => f.file)).toEqual(['packages/broken/tsconfig.json', 'packages/cache/tsconfig.json']);
+  });
+
+  it('a root with files of its own keeps its options and adds the referenced files', () => {
+    const root = json({ ...BASE, compilerOptions: { ...BASE.compilerOptions, paths: undefined, noEmit: true }, include: ['scripts'], references: [{ path: './packages/cache' }] });
+    const dir = writeProject({ ...MONOREPO, 'scripts/seed.ts': `export const seed = 1;\n` }, { tsconfig: root, name: 'monorepo-own-files' });
+    const plan = planProject({ cwd: dir, paths: [], types: false });
+    expect(plan.fileNames.map((f) => path.relative(dir, f))).toEqual(['packages/cache/src/index.ts', 'scripts/seed.ts']);
+    expect(plan.compilerOptions.noEmit).toBe(true);
+  });
+});
