@@ -35,17 +35,8 @@ interface OutputFlags {
   color?: boolean;
 }
 
-interface ReportFlags extends OutputFlags {
-  config?: string | false;
-  registry?: string | false;
-  maxWarnings?: number;
-  quiet?: boolean;
-  changed?: string | true;
-  staged?: boolean;
-  baseline?: string;
-  writeBaseline?: boolean;
-  updateBaseline?: boolean;
-}
+/** The report flags are the run's settings, less the working directory (that comes from io). */
+type ReportFlags = OutputFlags & Omit<ReportSettings, 'cwd'>;
 
 interface AnalyzeFlags extends ReportFlags {
   project?: string;
@@ -140,18 +131,8 @@ function addReportOptions(command: Command): Command {
 }
 
 function reportSettings(flags: ReportFlags, io: CliIo): ReportSettings {
-  return {
-    cwd: io.cwd,
-    config: flags.config === undefined ? undefined : flags.config,
-    registry: flags.registry === undefined ? undefined : flags.registry,
-    maxWarnings: flags.maxWarnings,
-    quiet: flags.quiet,
-    changed: flags.changed,
-    staged: flags.staged,
-    baseline: flags.baseline,
-    writeBaseline: flags.writeBaseline,
-    updateBaseline: flags.updateBaseline,
-  };
+  const { format: _format, output: _output, color: _color, ...settings } = flags;
+  return { ...settings, cwd: io.cwd };
 }
 
 /** Runs, prints the report and notices, and turns configuration errors into exit 2. */
