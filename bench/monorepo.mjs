@@ -33,6 +33,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateTree } from './generate.mjs';
+import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, median, pad, ratio, statusText } from './measure.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(benchDir);
@@ -184,44 +185,6 @@ function readMonorepoMarker(dir, { files, packages, seed }) {
 const NODE = process.execPath;
 const TSC = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
-function readOr(file, fallback) {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return fallback;
-  }
-}
-
-function gnuTimeUsable() {
-  if (!fs.existsSync('/usr/bin/time')) return false;
-  const probe = path.join(outDir, `time-probe-monorepo-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', probe, NODE, '-e', '0'], { stdio: 'ignore' });
-  const ok = r.status === 0 && /^\d+\s*$/.test(readOr(probe, ''));
-  fs.rmSync(probe, { force: true });
-  return ok;
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const fmt = (x, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
-const ratio = (a, b) => (a == null || b == null || !(b > 0) ? null : a / b);
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
-const statusText = (st) => (typeof st === 'number' ? `exit ${st}` : st);
-
-function lastLines(file, n = 8) {
-  return readOr(file, '')
-    .trimEnd()
-    .split('\n')
-    .slice(-n)
-    .map((l) => '      | ' + l)
-    .join('\n');
-}
-
 export async function runMonorepoBench(env = process.env) {
   const FILES = Number(env.BENCH_MONOREPO_FILES ?? 10000);
   const PACKAGES = Math.max(1, Number(env.BENCH_MONOREPO_PACKAGES ?? 8) || 8);
@@ -231,33 +194,12 @@ export async function runMonorepoBench(env = process.env) {
   const TIMEOUT_MS = Number(env.BENCH_TIMEOUT ?? 1800) * 1000;
   const KEYDRIFT = path.resolve(env.BENCH_KEYDRIFT ?? path.join(repoRoot, 'bin', 'keydrift.js'));
   fs.mkdirSync(logDir, { recursive: true });
-  const PEAK_METHOD = env.BENCH_PEAK ?? (gnuTimeUsable() ? 'time' : 'node');
+  const PEAK_METHOD = env.BENCH_PEAK ?? (gnuTimeUsable(outDir) ? 'time' : 'node');
 
-  const measure = (tag, script, args, { cwd, accept = (s) => s === 0, before } = {}) => {
-    const peakFile = path.join(outDir, `peak-monorepo-${process.pid}.txt`);
-    const log = path.join(logDir, `monorepo-${tag}.log`);
+  const measure = (tag, script, args, { cwd, accept, before } = {}) => {
     before?.();
-    fs.rmSync(peakFile, { force: true });
-    const fd = fs.openSync(log, 'w');
-    const childEnv = { ...process.env };
-    let cmd;
-    let argv;
-    if (PEAK_METHOD === 'time') {
-      cmd = '/usr/bin/time';
-      argv = ['-f', '%M', '-o', peakFile, NODE, script, ...args];
-    } else {
-      cmd = NODE;
-      argv = [path.join(benchDir, 'peak.mjs'), script, ...args];
-      childEnv.PEAK_OUT = peakFile;
-    }
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, argv, { cwd, env: childEnv, stdio: ['ignore', fd, fd], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    fs.closeSync(fd);
-    const kb = Number((readOr(peakFile, '').trim().split('\n').pop() ?? '').trim());
-    fs.rmSync(peakFile, { force: true });
-    const status = r.error ? `error ${r.error.code ?? r.error.message}` : r.signal ? `signal ${r.signal}` : r.status;
-    return { ok: typeof status === 'number' && accept(status), status, seconds, peakMB: Number.isFinite(kb) && kb > 0 ? kb / 1024 : null, log };
+    const log = path.join(logDir, `monorepo-${tag}.log`);
+    return measureCommand({ script, args, cwd, log, outDir, peakMethod: PEAK_METHOD, timeoutMs: TIMEOUT_MS, accept });
   };
 
   /** RUNS runs of one command: median seconds, max peak, or the first failure. */
@@ -302,7 +244,7 @@ export async function runMonorepoBench(env = process.env) {
   const show = (row) => {
     rows[row.name] = row;
     process.stdout.write(`   ${pad(row.name, 11)} ${row.ok ? `${fmt(row.seconds)} s  ${fmt(row.peakMB, 0)} MB` : `n/a (${statusText(row.status)}); log ${path.relative(repoRoot, row.log)}`}\n`);
-    if (!row.ok) console.log(lastLines(row.log));
+    if (!row.ok) console.log(lastLines(row.log, 8));
   };
 
   show(repeat('parse', fileURLToPath(import.meta.url), ['--parse', dir], { cwd: repoRoot }));

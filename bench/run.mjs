@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree, readMarker } from './generate.mjs';
+import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, median, pad, ratio, statusText } from './measure.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(benchDir);
@@ -54,75 +55,12 @@ const KEYDRIFT = path.resolve(process.env.BENCH_KEYDRIFT ?? path.join(repoRoot, 
 // ---------------------------------------------------------------------------------------------
 // Peak RSS: GNU time if it works here, else the in-process wrapper.
 
-function gnuTimeUsable() {
-  if (!fs.existsSync('/usr/bin/time')) return false;
-  const probe = path.join(outDir, 'time-probe.txt');
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', probe, NODE, '-e', '0'], { stdio: 'ignore' });
-  const ok = r.status === 0 && /^\d+\s*$/.test(readOr(probe, ''));
-  fs.rmSync(probe, { force: true });
-  return ok;
-}
+const PEAK_METHOD = process.env.BENCH_PEAK ?? (gnuTimeUsable(outDir) ? 'time' : 'node');
 
-function readOr(file, fallback) {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return fallback;
-  }
-}
-
-const PEAK_METHOD = process.env.BENCH_PEAK ?? (gnuTimeUsable() ? 'time' : 'node');
-
-/**
- * Run `node <script> ...args` once. Returns { ok, status, seconds, peakMB, log }.
- * `accept(status)` decides which exit codes count as success.
- */
-function measure(name, tag, script, args, { cwd = repoRoot, accept = (s) => s === 0 } = {}) {
-  const peakFile = path.join(outDir, `peak-${process.pid}.txt`);
+/** One measured run of `node <script> ...args`, logged to bench/.out/logs/<tag>-<name>.log. */
+function measure(name, tag, script, args, { cwd = repoRoot, accept } = {}) {
   const log = path.join(logDir, `${tag}-${name}.log`);
-  fs.rmSync(peakFile, { force: true });
-  const fd = fs.openSync(log, 'w');
-  let cmd;
-  let argv;
-  const env = { ...process.env };
-  if (PEAK_METHOD === 'time') {
-    cmd = '/usr/bin/time';
-    argv = ['-f', '%M', '-o', peakFile, NODE, script, ...args];
-  } else {
-    cmd = NODE;
-    argv = [path.join(benchDir, 'peak.mjs'), script, ...args];
-    env.PEAK_OUT = peakFile;
-  }
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd, env, stdio: ['ignore', fd, fd], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  fs.closeSync(fd);
-  // GNU time prefixes "Command exited with non-zero status N" to its output file.
-  const kb = Number((readOr(peakFile, '').trim().split('\n').pop() ?? '').trim());
-  fs.rmSync(peakFile, { force: true });
-  const status = r.error ? `error ${r.error.code ?? r.error.message}` : r.signal ? `signal ${r.signal}` : r.status;
-  return {
-    ok: typeof status === 'number' && accept(status),
-    status,
-    seconds,
-    peakMB: Number.isFinite(kb) && kb > 0 ? kb / 1024 : null,
-    log,
-  };
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function lastLines(file, n = 5) {
-  return readOr(file, '')
-    .trimEnd()
-    .split('\n')
-    .slice(-n)
-    .map((l) => '      | ' + l)
-    .join('\n');
+  return measureCommand({ script, args, cwd, log, outDir, peakMethod: PEAK_METHOD, timeoutMs: TIMEOUT_MS, accept });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,11 +118,6 @@ function readKeydriftJson(file) {
   }
 }
 
-const statusText = (st) => (typeof st === 'number' ? `exit ${st}` : st);
-const fmt = (x, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
-const ratio = (a, b) => (a == null || b == null || !(b > 0) ? null : a / b);
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
 
 function ensureTree(size) {
   const tree = path.join(outDir, `tree-${size}`);
