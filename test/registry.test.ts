@@ -80,6 +80,7 @@ describe('parseRegistry', () => {
           ttl: { max: 3600 },
           invalidatedBy: ['products'],
           description: 'Product detail, cache-aside',
+          position: { line: 6, column: 5 },
         },
         {
           name: 'session',
@@ -87,6 +88,7 @@ describe('parseRegistry', () => {
           template: parseTemplate('session:{sid}'),
           ttl: { none: true },
           invalidatedBy: [],
+          position: { line: 12, column: 5 },
         },
       ],
       deprecated: [

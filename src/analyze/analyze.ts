@@ -4,15 +4,13 @@
  *   checkSites:   fold TTLs → cross-file checks → AnalysisResult (also what `merge` runs)
  * Prints nothing; the CLI decides what to do with the result.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type ts from 'typescript';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
 import { findRegistry, loadRegistry, matchFamily } from '../registry/load.js';
-import type { Registry, RegistryFamily } from '../registry/types.js';
+import type { Registry } from '../registry/types.js';
 import type { AnalysisResult, Finding, TemplateSummary } from '../types.js';
 import { runChecks, type KeyUse } from './checks.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
@@ -108,7 +106,7 @@ export function checkSites(collected: CollectedSites, registry: Registry | undef
     sites,
     uses,
     registry,
-    registryLocation: registry ? registryFamilyLocator(registry, relative) : undefined,
+    registryLocation: registry ? (family) => ({ file: relative(registry.file), ...family.position }) : undefined,
   });
   findings.push(...collected.problems);
   findings.sort((a, b) => compareLocated(a, b) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
@@ -158,25 +156,6 @@ function summarizeTemplates(uses: KeyUse[], registry: Registry | undefined): Tem
       registered: e.registered,
     }))
     .sort((a, b) => (a.template < b.template ? -1 : a.template > b.template ? 1 : 0));
-}
-
-function registryFamilyLocator(registry: Registry, relative: (f: string) => string): (family: RegistryFamily) => Located {
-  let text = '';
-  try {
-    text = readFileSync(registry.file, 'utf8');
-  } catch {
-    text = '';
-  }
-  const tree = parseTree(text.replace(/^\uFEFF/, ''), [], { allowTrailingComma: true });
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  return (family) => {
-    const node = tree && findNodeAtLocation(tree, ['keys', family.name]);
-    const offset = node?.parent?.offset ?? 0;
-    let line = 0;
-    while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
-    return { file: relative(registry.file), line: line + 1, column: offset - lineStarts[line] + 1 };
-  };
 }
 
 /** Paths in output: relative to the working directory, with `/` separators. */

@@ -11,6 +11,7 @@ import {
   compileSchema,
   ConfigFileError,
   formatPath,
+  lineAndColumn,
   parseJsoncDocument,
   propertiesOf,
   sourceOffsetInString,
@@ -125,7 +126,7 @@ function buildRegistry(root: Node, source: string, file: string, fail: Fail): Re
     }
   };
 
-  const families = propertiesOf(topLevel.get('keys')).map(({ name, valueNode }): RegistryFamily => {
+  const families = propertiesOf(topLevel.get('keys')).map(({ name, keyNode, valueNode }): RegistryFamily => {
     const where = formatPath(['keys', name], 'registry');
     const templateNode = findNodeAtLocation(valueNode, ['template'])!;
     const family: RegistryFamily = {
@@ -133,6 +134,7 @@ function buildRegistry(root: Node, source: string, file: string, fail: Fail): Re
       templateText: templateNode.value as string,
       template: parseTemplateAt(templateNode, `${where}.template`),
       invalidatedBy: stringsIn(findNodeAtLocation(valueNode, ['invalidatedBy'])),
+      position: lineAndColumn(source, keyNode.offset),
     };
     const ttlNode = findNodeAtLocation(valueNode, ['ttl']);
     if (ttlNode) {

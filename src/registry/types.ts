@@ -2,7 +2,7 @@ import type { Template } from '../keys/template.js';
 
 /** A validated key registry (`keydrift.keys.json`). Never executed: only read and parsed. */
 export interface Registry {
-  /** Absolute path of the file it was read from. */
+  /** The file it was read from, as given to the loader. */
   file: string;
   families: RegistryFamily[];
   deprecated: DeprecatedTemplate[];
@@ -18,6 +18,8 @@ export interface RegistryFamily {
   ttl?: { min?: number; max?: number; none?: boolean };
   invalidatedBy: string[];
   description?: string;
+  /** Where the family's name is written in the registry file (1-based): findings point here. */
+  position: { line: number; column: number };
 }
 
 export interface DeprecatedTemplate {
