@@ -1,0 +1,73 @@
+/**
+ * Database-write detection on TypeScript AST nodes: is this call (or tagged template) a write,
+ * and to which table or model? Syntactic first, so ESLint rules (no checker) and the analyzer
+ * agree; a checker, when given, only adds receivers whose type comes from an ORM package.
+ *
+ * Each write is reported at one node: raw SQL at its call or tagged template, model and
+ * repository methods at their call, query-builder chains (Knex, Drizzle, TypeORM) at the chain's
+ * last query call (before any `.then`).
+ */
+import ts from 'typescript';
+import type { ResolveContext } from '../resolve/resolve-key.js';
+import { methodCall, transactionCallForCallback } from './orm-common.js';
+import { describeDrizzleWrite } from './orm-drizzle.js';
+import { describeKnexWrite } from './orm-knex.js';
+import { describeModelWrite } from './orm-models.js';
+import { describePrismaWrite } from './orm-prisma.js';
+import { describeTypeormCall, describeTypeormQueryBuilder } from './orm-typeorm.js';
+import { describeSqlWrite, sqlControlOfNode } from './sql-calls.js';
+import type { DbWrite, SqlControl } from './types.js';
+
+/** Recognizers of a single call, tried in order; the chain recognizers come after them. */
+const CALL_RECOGNIZERS: readonly ((call: ts.CallExpression, ctx: ResolveContext) => DbWrite | undefined)[] = [
+  describeSqlWrite,
+  describePrismaWrite,
+  describeTypeormCall,
+  describeModelWrite,
+  // Chains: TypeORM's builder first (its `.delete().from(…)` would read as Knex), Drizzle last
+  // (it accepts the loosest receivers).
+  describeTypeormQueryBuilder,
+  describeKnexWrite,
+  describeDrizzleWrite,
+];
+
+/** The database write `node` performs, or undefined when it is not one. Never throws. */
+export function describeDbWrite(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: ResolveContext): DbWrite | undefined {
+  try {
+    if (ts.isTaggedTemplateExpression(node)) return describeSqlWrite(node, ctx);
+    for (const recognize of CALL_RECOGNIZERS) {
+      const write = recognize(node, ctx);
+      if (write) return write;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The transaction control statement a raw SQL call issues (`client.query('BEGIN')`). Never throws. */
+export function sqlControlOf(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: ResolveContext): SqlControl | undefined {
+  try {
+    return sqlControlOfNode(node, ctx);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The transaction call (`prisma.$transaction(async (tx) => …)`, `knex.transaction(…)`,
+ * `sequelize.transaction(…)`, `dataSource.transaction(…)`, drizzle `db.transaction(…)`) whose
+ * callback `node` sits in. Only the innermost function counts: inside any other function
+ * (a nested callback, a helper) the answer is undefined. Prisma's array form,
+ * `prisma.$transaction([prisma.product.update(…), …])`, gives its `$transaction` call too.
+ */
+export function transactionCallOf(node: ts.Node): ts.CallExpression | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) return transactionCallForCallback(n);
+    if (ts.isClassLike(n) || ts.isSourceFile(n)) return undefined;
+    if (ts.isArrayLiteralExpression(n) && ts.isCallExpression(n.parent) && n.parent.arguments.includes(n) && methodCall(n.parent)?.name === '$transaction') {
+      return n.parent;
+    }
+  }
+  return undefined;
+}
