@@ -115,6 +115,50 @@ export const FINDINGS_META: Record<FindingRule, FindingMeta> = {
       'It may be dead (the code that used it was removed) or used through a path keydrift cannot see. ' +
       'Remove stale families so the registry stays an accurate list of the key formats in use.',
   ),
+  'require-invalidation': meta(
+    'require-invalidation',
+    'error',
+    ['correctness', 'cache', 'database'],
+    'Database write path invalidates no cached family of what it writes',
+    'A write path (a function nothing else calls: a route handler, a job, an exported API) writes a table or model, directly or through the functions it calls, and invalidates none of the cached key families of that entity. ' +
+      'This is the background job that updates prices and invalidates nothing: the database has the new price, the cache keeps the old one until its TTL. ' +
+      'Families come from the registry\'s `invalidatedBy`, or are matched by name (table `products` ↔ `product:{id}`); a delete, unlink, expire, overwrite or publish on a registered invalidation channel anywhere along the call path counts.',
+  ),
+  'invalidate-after-write': meta(
+    'invalidate-after-write',
+    'warning',
+    ['correctness', 'cache', 'database', 'concurrency'],
+    'Cache invalidated before the database write commits',
+    'The cache entry is deleted before the write it is for, or inside the transaction before it commits. ' +
+      'A request that runs in between misses the cache, reads the old row and caches it again, so the invalidation is undone and the stale value lives until its TTL. ' +
+      'Invalidate after the awaited write or after the transaction returns; deleting both before and after (double delete) is fine.',
+  ),
+  'dead-channel': meta(
+    'dead-channel',
+    'warning',
+    ['correctness', 'cache', 'redis', 'pubsub'],
+    'Pub/sub channel with a publisher and no subscriber, or the reverse',
+    'Channels are resolved to templates like keys: a PUBLISH on a channel no SUBSCRIBE or PSUBSCRIBE pattern matches reaches nobody, and a subscription nobody publishes to never fires. ' +
+      'With pub/sub invalidation this means local caches on other instances are never cleared: the publisher says `cache:invalidate`, the listener waits on `cache-invalidate`. ' +
+      'Channels published by Redis itself (`__keyspace@…`, `__keyevent@…`) are not reported.',
+  ),
+  'stale-local-cache': meta(
+    'stale-local-cache',
+    'warning',
+    ['correctness', 'cache'],
+    'In-process cache in front of Redis is never cleared on invalidation',
+    'A `Map`, `LRUCache` or `NodeCache` holds values of a Redis key family in front of Redis (read it, on a miss read Redis, fill it), and the family is invalidated in Redis, but no invalidation path and no pub/sub message handler clears the local copy. ' +
+      'Each instance keeps serving the old value from memory after the Redis key is gone; a timer that clears entries later only bounds how long. ' +
+      'Clear the entry where the key is invalidated, or publish an invalidation and clear it in a listener on every instance.',
+  ),
+  'unresolved-write': meta(
+    'unresolved-write',
+    'info',
+    ['maintainability', 'database'],
+    'Database write whose table could not be determined',
+    'A SQL statement is a write (UPDATE, INSERT, DELETE, MERGE) but its table is not written in the code (`UPDATE ${table} SET …`), so keydrift cannot tell which cached families it makes stale. ' +
+      'keydrift never guesses: the write is left out of the invalidation checks and the coverage report.',
+  ),
   'parse-error': meta(
     'parse-error',
     'warning',

@@ -39,6 +39,11 @@ export type FindingRule =
   | 'no-unknown-keys'
   | 'deprecated-key'
   | 'unused-registry-key'
+  | 'require-invalidation'
+  | 'invalidate-after-write'
+  | 'dead-channel'
+  | 'stale-local-cache'
+  | 'unresolved-write'
   | 'parse-error';
 
 export interface Finding {

@@ -17,6 +17,9 @@ import { discoverCallSites, type SiteDraft } from './discover.js';
 import { loadProject, type LoadOptions } from './project.js';
 import { shardFiles, type ShardSpec } from './shard.js';
 import { compareLocated, toCallSite, type CheckSite, type Located } from './site.js';
+import { runWriteChecks } from './write-checks.js';
+import { collectWriteFacts, NO_WRITE_FACTS, type WriteFacts } from './write-facts.js';
+import { WriteModel } from './write-model.js';
 
 export interface AnalyzeOptions extends LoadOptions {
   /** Registry file; found as keydrift.keys.json in cwd when not given. `false` disables it. */
@@ -32,10 +35,12 @@ export interface Analysis {
   registry?: Registry;
 }
 
-/** What discovery hands to the checks: sites and the files that could not be used. */
+/** What discovery hands to the checks: sites, write-path facts and the files that could not be used. */
 export interface CollectedSites {
   sites: CheckSite[];
   problems: Finding[];
+  /** Database writes, calls and local caches per function (absent in results of older shards). */
+  writes?: WriteFacts;
 }
 
 /** Runs the whole analysis. Throws RegistryError for a broken registry (a configuration error). */
@@ -60,24 +65,31 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
   const inScope = project.files.filter((f) => project.inScope(f.fileName));
   const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
-  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)));
+  const redisCalls = new Set<ts.Node>();
+  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls);
   const relative = (file: string) => toRelative(options.cwd, file);
   const sites = drafts.map((draft) => toCheckSite(draft, relative)).sort((a, b) => compareLocated(a.where, b.where));
+  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { isRedisCall: (call) => redisCalls.has(call) });
   // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
   const problems: Finding[] = project.problems
     .filter(() => !options.shard || options.shard.index === 1)
     .map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
   onLoaded?.(project.loadedFileNames());
-  return { sites, problems };
+  return { sites, problems, writes };
 }
 
-/** A discovered site as plain data: positions instead of nodes, ids for its function and pipeline. */
-export function toCheckSite(draft: SiteDraft, relative: (file: string) => string): CheckSite {
-  const locate = (node: ts.Node): Located => {
+/** A node's position as plain data: relative file, 1-based line and column of its start. */
+function locator(relative: (file: string) => string): (node: ts.Node) => Located {
+  return (node) => {
     const sf = node.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     return { file: relative(sf.fileName), line: line + 1, column: character + 1 };
   };
+}
+
+/** A discovered site as plain data: positions instead of nodes, ids for its function and pipeline. */
+export function toCheckSite(draft: SiteDraft, relative: (file: string) => string): CheckSite {
+  const locate = locator(relative);
   const id = (node: ts.Node | undefined) => {
     if (!node) return null;
     const at = locate(node);
@@ -108,9 +120,17 @@ export function checkSites(collected: CollectedSites, registry: Registry | undef
     registry,
     registryLocation: registry ? (family) => ({ file: relative(registry.file), ...family.position }) : undefined,
   });
+  runWriteChecks(writeModel(sites, collected, registry), (rule, severity, where, message, template, related) => {
+    findings.push({ rule, severity, ...where, message, ...(template !== undefined && { template }), ...(related && related.length > 0 && { related }) });
+  });
   findings.push(...collected.problems);
   findings.sort((a, b) => compareLocated(a, b) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
   return { version: 1, callSites: sites.map(toCallSite), templates: summarizeTemplates(uses, registry), findings };
+}
+
+/** The write-path model over checked sites (TTLs folded), shared with `keydrift coverage`. */
+export function writeModel(sites: CheckSite[], collected: CollectedSites, registry: Registry | undefined): WriteModel {
+  return new WriteModel(sites, collected.writes ?? NO_WRITE_FACTS, registry);
 }
 
 /**

@@ -74,6 +74,8 @@ export function discoverCallSites(
   ctx: ClientContext,
   own?: ReadonlySet<ts.SourceFile>,
   onProgress?: (done: number, total: number) => void,
+  /** Receives every call recognized as a Redis command, wrapper layers' inner calls included. */
+  recognized?: Set<ts.Node>,
 ): SiteDraft[] {
   const sites: SiteDraft[] = [];
   const discarded: SiteDraft[] = [];
@@ -82,7 +84,7 @@ export function discoverCallSites(
     onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
     forEachNode(file, (node) => {
-      if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers);
+      if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, recognized);
     });
   }
   if (wrappers.size > 0) expandWrappers(own ? files.filter((f) => own.has(f)) : files, ctx, wrappers, sites);
@@ -123,8 +125,16 @@ export interface CommandCall {
   node: ts.Node;
 }
 
-function inspectCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext, sites: SiteDraft[], wrappers: Map<FunctionNode, WrapperSite[]>): void {
+function inspectCall(
+  call: ts.CallExpression,
+  file: ts.SourceFile,
+  ctx: ClientContext,
+  sites: SiteDraft[],
+  wrappers: Map<FunctionNode, WrapperSite[]>,
+  recognized: Set<ts.Node> | undefined,
+): void {
   for (const command of describeRedisCall(call, file, ctx)) {
+    recognized?.add(call);
     if (command.passesKeyThrough) addWrapper(command.command, call, command.client, ctx, wrappers);
     else sites.push(command.site);
   }

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CollectedSites } from '../analyze/analyze.js';
 import { deserializeSite, serializeSite, type SerializedSite } from '../analyze/site.js';
+import type { WriteFacts } from '../analyze/write-facts.js';
 import type { Finding } from '../types.js';
 import { VERSION } from '../version.js';
 
@@ -19,6 +20,7 @@ interface CacheEntry {
   files: [string, string][];
   sites: SerializedSite[];
   problems: Finding[];
+  writes?: WriteFacts;
 }
 
 export const DEFAULT_CACHE_LOCATION = 'node_modules/.cache/keydrift';
@@ -46,7 +48,7 @@ export function readCache(dir: string, key: string): CollectedSites | undefined 
     if (hashFile(file) !== hash) return undefined;
   }
   try {
-    return { sites: entry.sites.map(deserializeSite), problems: entry.problems };
+    return { sites: entry.sites.map(deserializeSite), problems: entry.problems, writes: entry.writes };
   } catch {
     return undefined;
   }
@@ -58,7 +60,7 @@ export function writeCache(dir: string, key: string, collected: CollectedSites, 
     const hash = hashFile(file);
     if (hash) files.push([file, hash]);
   }
-  const entry: CacheEntry = { version: 1, keydrift: VERSION, files, sites: collected.sites.map(serializeSite), problems: collected.problems };
+  const entry: CacheEntry = { version: 1, keydrift: VERSION, files, sites: collected.sites.map(serializeSite), problems: collected.problems, writes: collected.writes };
   mkdirSync(dir, { recursive: true });
   // Write then rename, so a concurrent reader never sees half an entry.
   const target = path.join(dir, `${key}.json`);

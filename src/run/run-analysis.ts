@@ -9,8 +9,10 @@ import { checkSites, collectSites, loadRegistryFor, type AnalyzeOptions, type Co
 import { planProject } from '../analyze/project.js';
 import type { ShardSpec } from '../analyze/shard.js';
 import { deserializeSite, serializeSite, type SerializedSite } from '../analyze/site.js';
+import { NO_WRITE_FACTS, type WriteFacts } from '../analyze/write-facts.js';
 import { ConfigFileError } from '../config/jsonc-document.js';
 import { findConfig, loadConfig, type KeydriftConfig } from '../config/load-config.js';
+import type { Registry } from '../registry/types.js';
 import type { AnalysisResult, Finding } from '../types.js';
 import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
 import { cacheKey, DEFAULT_CACHE_LOCATION, readCache, writeCache } from './cache.js';
@@ -48,6 +50,7 @@ export interface AnalyzeSettings extends ReportSettings {
 export interface ShardResult extends AnalysisResult {
   shard: ShardSpec;
   sites: SerializedSite[];
+  writes: WriteFacts;
 }
 
 export interface RunOutcome {
@@ -57,7 +60,8 @@ export interface RunOutcome {
   notices: string[];
 }
 
-export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): RunOutcome {
+/** Config, registry and the collected sites of a run (from the cache when it is valid). */
+export function collectRun(settings: AnalyzeSettings, progress?: Progress): { collected: CollectedSites; registry: Registry | undefined; config: KeydriftConfig | undefined; notices: string[] } {
   const config = readConfig(settings);
   const options: AnalyzeOptions = {
     cwd: settings.cwd,
@@ -90,6 +94,11 @@ export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): Run
     if (settings.cache && key) writeCache(cacheDir, key, collected, readFiles);
   }
 
+  return { collected, registry, config, notices };
+}
+
+export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): RunOutcome {
+  const { collected, registry, config, notices } = collectRun(settings, progress);
   if (settings.shard) {
     // Cross-file checks need every shard's sites: `keydrift merge` runs them.
     const result: ShardResult = {
@@ -99,6 +108,7 @@ export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): Run
       findings: collected.problems,
       shard: settings.shard,
       sites: collected.sites.map(serializeSite),
+      writes: collected.writes ?? NO_WRITE_FACTS,
     };
     return { result, exitCode: EXIT_OK, notices };
   }
@@ -124,6 +134,10 @@ export function runMerge(files: string[], settings: ReportSettings): RunOutcome 
   const collected: CollectedSites = {
     sites: shards.flatMap((s) => s.data.sites.map(deserializeSite)),
     problems: shards.flatMap((s) => s.data.findings),
+    writes: {
+      functions: shards.flatMap((s) => s.data.writes?.functions ?? []),
+      localCaches: shards.flatMap((s) => s.data.writes?.localCaches ?? []),
+    },
   };
   return finish(checkSites(collected, registry, settings.cwd), settings, config, []);
 }

@@ -1,0 +1,186 @@
+/**
+ * Write-path facts for the analyzer: each function's database writes, calls and local-cache
+ * operations as plain data (positions and ids, no nodes), so shards, the cache and `merge`
+ * carry them like call sites. Ids are `file:line:column` of the function's start: the same
+ * ids call sites carry in `fnId`, which is how a function's Redis commands are joined to it.
+ */
+import ts from 'typescript';
+import type { FunctionNode } from '../resolve/declarations.js';
+import type { ResolveContext } from '../resolve/resolve-key.js';
+import { calleeName, functionCallName, resolveCallee } from '../writes/callee.js';
+import { collectFileFacts, localCacheDeclarations, walk, type CacheOp, type LocalCacheKind } from '../writes/function-facts.js';
+import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
+import { isCandidateMethod } from './discover.js';
+import type { Located } from './site.js';
+
+export interface WriteFact {
+  entity: string | null;
+  orm: OrmKind;
+  operation: DbOperation;
+  where: Located;
+  awaited: boolean;
+  statement?: string;
+}
+
+export interface CallFact {
+  callee: string;
+  where: Located;
+  awaited: boolean;
+}
+
+export interface FunctionFacts {
+  id: string;
+  name: string | null;
+  where: Located;
+  writes: WriteFact[];
+  controls: { control: SqlControl; where: Located }[];
+  /** Calls to project functions, and callbacks run during a call (same shape: an edge). */
+  calls: CallFact[];
+  cacheOps: { cache: string; op: CacheOp; where: Located }[];
+  transaction: boolean;
+  messageHandler: boolean;
+  /** Calls an invalidation-like method on something not known to be Redis (see function-facts.ts). */
+  opaqueInvalidation?: boolean;
+}
+
+export interface LocalCacheFact {
+  id: string;
+  name: string;
+  kind: LocalCacheKind;
+  where: Located;
+}
+
+export interface WriteFacts {
+  functions: FunctionFacts[];
+  localCaches: LocalCacheFact[];
+}
+
+export const NO_WRITE_FACTS: WriteFacts = { functions: [], localCaches: [] };
+
+/**
+ * Collects the facts of `own` files. Calls are resolved to functions only when the name they call
+ * could lead to an effect (a name filter computed over every file, so a shard's calls into
+ * another shard's files are kept too): resolving every call would cost more than the rest.
+ */
+export function collectWriteFacts(
+  files: readonly ts.SourceFile[],
+  own: ReadonlySet<ts.SourceFile>,
+  ctx: ResolveContext,
+  locate: (node: ts.Node) => Located,
+  options: {
+    effectNames?: ReadonlySet<string>;
+    /** Calls already recognized as Redis commands (see FunctionFactsDraft.opaqueInvalidation). */
+    isRedisCall?: (call: ts.CallExpression) => boolean;
+  } = {},
+): WriteFacts {
+  const keepCall = effectNameFilter(files, options.effectNames);
+  const cacheDecls = files.flatMap((file) => localCacheDeclarations(file));
+  const cacheNames = new Set(cacheDecls.map((d) => d.name));
+  const id = (node: ts.Node) => {
+    const at = locate(node);
+    return `${at.file}:${at.line}:${at.column}`;
+  };
+  const functions: FunctionFacts[] = [];
+  for (const file of files) {
+    if (!own.has(file)) continue;
+    for (const draft of collectFileFacts(file, ctx, { keepCall, cacheNames, isRedisCall: options.isRedisCall }).values()) {
+      const calls: CallFact[] = [];
+      for (const call of draft.calls) {
+        const callee = resolveCallee(call.node, ctx);
+        if (callee && callee !== draft.fn) calls.push({ callee: id(callee), where: locate(call.node), awaited: call.awaited });
+      }
+      for (const cb of draft.callbacks) calls.push({ callee: id(cb.callback), where: locate(cb.node), awaited: cb.awaited });
+      const facts: FunctionFacts = {
+        id: id(draft.fn),
+        name: displayName(draft.fn),
+        where: locate(draft.fn),
+        writes: draft.writes.map(({ write, awaited }) => ({
+          entity: write.entity,
+          orm: write.orm,
+          operation: write.operation,
+          where: locate(write.node),
+          awaited,
+          ...(write.statement !== undefined && { statement: write.statement }),
+        })),
+        controls: draft.controls.map((c) => ({ control: c.control, where: locate(c.node) })),
+        calls,
+        cacheOps: draft.cacheOps.map((op) => ({ cache: id(op.cache), op: op.op, where: locate(op.node) })),
+        transaction: draft.transaction,
+        messageHandler: draft.messageHandler,
+        ...(draft.opaqueInvalidation && { opaqueInvalidation: true }),
+      };
+      if (facts.writes.length + facts.controls.length + facts.calls.length + facts.cacheOps.length > 0 || facts.transaction || facts.messageHandler || facts.opaqueInvalidation) functions.push(facts);
+    }
+  }
+  const localCaches = cacheDecls
+    .filter((d) => own.has(d.decl.getSourceFile()))
+    .map((d) => ({ id: id(d.decl), name: d.name, kind: d.kind, where: locate(d.decl) }));
+  return { functions, localCaches };
+}
+
+/**
+ * Names a write path can reach an effect through: functions that issue one, and their callers'
+ * names. `extra` adds names that count as effects (the rule option `invalidators`).
+ */
+function effectNameFilter(files: readonly ts.SourceFile[], extra?: ReadonlySet<string>): (name: string) => boolean {
+  const calledBy = new Map<string, Set<string>>();
+  const effectful = new Set<string>();
+  for (const file of files) {
+    walk(file, (node) => {
+      if (!ts.isCallExpression(node) && !ts.isTaggedTemplateExpression(node)) return;
+      const owner = ownerName(node);
+      if (owner === undefined) return;
+      if (ts.isTaggedTemplateExpression(node)) {
+        effectful.add(owner);
+        return;
+      }
+      const name = calleeName(node);
+      if (name === undefined) return;
+      if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || extra?.has(name)) effectful.add(owner);
+      let callers = calledBy.get(name);
+      if (!callers) calledBy.set(name, (callers = new Set()));
+      callers.add(owner);
+    });
+  }
+  // Close upwards: a caller of an effectful name is effectful by name too.
+  const work = [...effectful];
+  while (work.length > 0) {
+    const name = work.pop()!;
+    for (const caller of calledBy.get(name) ?? []) {
+      if (!effectful.has(caller)) {
+        effectful.add(caller);
+        work.push(caller);
+      }
+    }
+  }
+  return (name) => effectful.has(name);
+}
+
+/** Method names that may write a database or clear a local cache (a superset; only a filter). */
+const EFFECT_METHODS = new Set([
+  'query', 'execute', 'exec', 'run', 'none', 'any', 'one', 'oneOrNone', 'many', 'manyOrNone', 'result', 'raw', 'unsafe',
+  '$executeRaw', '$executeRawUnsafe', '$queryRaw', '$queryRawUnsafe', '$transaction', 'transaction',
+  'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany',
+  'save', 'insert', 'remove', 'softDelete', 'softRemove', 'restore', 'increment', 'decrement', 'clear', 'del', 'destroy',
+  'bulkCreate', 'truncate', 'updateOne', 'findByIdAndUpdate', 'findOneAndUpdate', 'findOneAndReplace', 'replaceOne', 'deleteOne',
+  'findByIdAndDelete', 'findOneAndDelete', 'findByIdAndRemove', 'findOneAndRemove', 'insertMany', 'bulkWrite', 'set', 'values',
+  'take', 'flushAll', 'reset',
+]); // prettier-ignore
+
+/** The name callers use for the function a node sits in (anonymous callbacks count as their caller). */
+function ownerName(node: ts.Node): string | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) {
+      const name = functionCallName(n);
+      if (name !== undefined) return name;
+    }
+  }
+  return '';
+}
+
+function displayName(fn: FunctionNode): string | null {
+  const name = functionCallName(fn);
+  if (ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent) && fn.parent.name) return `${fn.parent.name.text}.${name}`;
+  if (name) return name;
+  return null;
+}

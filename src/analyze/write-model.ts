@@ -1,0 +1,212 @@
+/**
+ * The write-path model the write checks and `keydrift coverage` share: cached key families with
+ * the entities whose writes make them stale, and the call graph of functions with what each one
+ * writes and invalidates, directly and through the functions it calls.
+ */
+import { formatTemplate, templateShape, type Template } from '../keys/template.js';
+import { unify } from '../keys/unify.js';
+import { matchFamily } from '../registry/load.js';
+import type { Registry, RegistryFamily } from '../registry/types.js';
+import { entityNamesTemplate, normalizeEntity, sameEntity } from '../writes/entities.js';
+import { compareLocated, type CheckSite, type Located } from './site.js';
+import type { FunctionFacts, WriteFact, WriteFacts } from './write-facts.js';
+
+export interface CachedFamily {
+  index: number;
+  template: Template;
+  text: string;
+  registered: RegistryFamily | undefined;
+  /** Entities pinned by the registry's invalidatedBy; empty means they are inferred by name. */
+  pinned: string[];
+  readers: CheckSite[];
+  populators: CheckSite[];
+  invalidators: CheckSite[];
+}
+
+/** A Redis command that invalidates families, placed in its function. */
+export interface Invalidation {
+  site: CheckSite;
+  families: Set<number>;
+}
+
+export interface GraphFunction {
+  facts: FunctionFacts | undefined;
+  id: string;
+  name: string | null;
+  where: Located | undefined;
+  invalidations: Invalidation[];
+  callers: { caller: string; where: Located }[];
+}
+
+export interface Summary {
+  /** Normalized entity → the first write reaching it (for messages) and its display name. */
+  writes: Map<string, { fact: WriteFact; inFunction: string }>;
+  invalidates: Set<number>;
+  clears: Set<string>;
+  /** Somewhere along the way an invalidation keydrift cannot attribute may happen. */
+  opaque: boolean;
+}
+
+export class WriteModel {
+  readonly families: CachedFamily[] = [];
+  readonly functions = new Map<string, GraphFunction>();
+  private readonly summaries = new Map<string, Summary>();
+  private readonly familiesByEntity = new Map<string, { families: number[]; inferred: boolean }>();
+
+  /**
+   * `familiesFrom: 'reads'` (the analyzer): a family is a registered one or one some code reads.
+   * `'all'` (a rule, which sees one file): any key the file uses may be a cached family.
+   */
+  constructor(
+    readonly sites: readonly CheckSite[],
+    readonly facts: WriteFacts,
+    readonly registry: Registry | undefined,
+    private readonly familiesFrom: 'reads' | 'all' = 'reads',
+  ) {
+    this.collectFamilies();
+    this.collectFunctions();
+  }
+
+  private collectFamilies(): void {
+    const byShape = new Map<string, CachedFamily>();
+    const add = (template: Template, registered: RegistryFamily | undefined): CachedFamily => {
+      const shape = templateShape(template);
+      let family = byShape.get(shape);
+      if (!family) {
+        family = { index: this.families.length, template, text: formatTemplate(template), registered, pinned: registered?.invalidatedBy ?? [], readers: [], populators: [], invalidators: [] };
+        byShape.set(shape, family);
+        this.families.push(family);
+      }
+      return family;
+    };
+    for (const f of this.registry?.families ?? []) add(f.template, f);
+    for (const site of this.sites) {
+      const cachedHere = site.info.access === 'read' || (this.familiesFrom === 'all' && (site.info.access === 'write' || site.info.access === 'delete' || site.info.access === 'expire'));
+      if (!cachedHere || site.info.channels) continue;
+      for (const key of site.keys) {
+        for (const template of key.templates) {
+          const registered = this.registry ? matchFamily(this.registry, template) : undefined;
+          const family = add(registered?.template ?? template, registered);
+          if (site.info.access === 'read') family.readers.push(site);
+        }
+      }
+    }
+    for (const site of this.sites) {
+      const { access, createsValue } = site.info;
+      if (access === 'read' || site.info.channels) continue;
+      const touched = this.familiesOfSite(site);
+      for (const index of touched) {
+        const family = this.families[index];
+        if (access === 'write' && createsValue) family.populators.push(site);
+        if (access === 'delete' || access === 'expire') family.invalidators.push(site);
+      }
+    }
+  }
+
+  /** Families a non-read command touches: by its keys, or by a registered invalidation channel. */
+  familiesOfSite(site: CheckSite): Set<number> {
+    const out = new Set<number>();
+    const { access, createsValue, channels } = site.info;
+    if (channels) {
+      if (site.info.name !== 'publish' && site.info.name !== 'spublish') return out;
+      for (const channel of this.registry?.channels ?? []) {
+        if (!site.keys[0]?.templates.some((t) => unify(t, channel.template))) continue;
+        for (const family of this.families) if (family.registered && channel.invalidates.includes(family.registered.name)) out.add(family.index);
+      }
+      return out;
+    }
+    if (!(access === 'delete' || access === 'expire' || (access === 'write' && createsValue))) return out;
+    for (const key of site.keys) {
+      for (const template of key.templates) {
+        for (const family of this.families) if (unify(template, family.template)) out.add(family.index);
+      }
+    }
+    return out;
+  }
+
+  private collectFunctions(): void {
+    const node = (id: string): GraphFunction => {
+      let fn = this.functions.get(id);
+      if (!fn) this.functions.set(id, (fn = { facts: undefined, id, name: null, where: undefined, invalidations: [], callers: [] }));
+      return fn;
+    };
+    for (const facts of this.facts.functions) {
+      const fn = node(facts.id);
+      fn.facts = facts;
+      fn.name = facts.name;
+      fn.where = facts.where;
+    }
+    for (const facts of this.facts.functions) for (const call of facts.calls) node(call.callee).callers.push({ caller: facts.id, where: call.where });
+    for (const site of this.sites) {
+      if (site.fnId === null) continue;
+      const families = this.familiesOfSite(site);
+      if (families.size === 0) continue;
+      const fn = node(site.fnId);
+      fn.name ??= site.functionName;
+      fn.invalidations.push({ site, families });
+    }
+  }
+
+  /** What a function writes and invalidates, itself and through every function it calls. */
+  summary(id: string, active = new Set<string>()): Summary {
+    const done = this.summaries.get(id);
+    if (done) return done;
+    const result: Summary = { writes: new Map(), invalidates: new Set(), clears: new Set(), opaque: false };
+    const fn = this.functions.get(id);
+    if (!fn) return result;
+    active.add(id);
+    for (const write of fn.facts?.writes ?? []) {
+      if (write.entity === null) continue;
+      const key = normalizeEntity(write.entity);
+      if (!result.writes.has(key)) result.writes.set(key, { fact: write, inFunction: id });
+    }
+    for (const inv of fn.invalidations) for (const f of inv.families) result.invalidates.add(f);
+    for (const op of fn.facts?.cacheOps ?? []) if (op.op === 'clear') result.clears.add(op.cache);
+    if (fn.facts?.opaqueInvalidation) result.opaque = true;
+    let complete = true;
+    for (const call of fn.facts?.calls ?? []) {
+      if (active.has(call.callee)) {
+        complete = false; // a cycle: this summary is partial until the outer one finishes
+        continue;
+      }
+      const inner = this.summary(call.callee, active);
+      for (const [entity, w] of inner.writes) if (!result.writes.has(entity)) result.writes.set(entity, w);
+      for (const f of inner.invalidates) result.invalidates.add(f);
+      for (const c of inner.clears) result.clears.add(c);
+      if (inner.opaque) result.opaque = true;
+    }
+    active.delete(id);
+    if (complete || active.size === 0) this.summaries.set(id, result);
+    return result;
+  }
+
+  /** The cached families a write to `entity` makes stale, and whether that link is inferred. */
+  familiesOf(entity: string): { families: number[]; inferred: boolean } {
+    const key = normalizeEntity(entity);
+    let found = this.familiesByEntity.get(key);
+    if (!found) {
+      const pinned = this.families.filter((f) => f.pinned.some((e) => sameEntity(e, entity)));
+      const inferred = this.families.filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template));
+      found = { families: [...pinned, ...inferred].map((f) => f.index), inferred: pinned.length === 0 };
+      this.familiesByEntity.set(key, found);
+    }
+    return found;
+  }
+
+  /** Functions nothing in the project calls: route handlers, jobs, exported API, listeners. */
+  isRoot(id: string): boolean {
+    const fn = this.functions.get(id);
+    return !fn || fn.callers.every((c) => c.caller === id);
+  }
+
+  /** The first call in `fn` through which `entity` gets written (for messages and locations). */
+  firstCallWriting(fn: FunctionFacts, entityKey: string): { where: Located; callee: string } | undefined {
+    const calls = [...fn.calls].sort((a, b) => compareLocated(a.where, b.where));
+    for (const call of calls) if (this.summary(call.callee).writes.has(entityKey)) return { where: call.where, callee: call.callee };
+    return undefined;
+  }
+
+  displayName(id: string): string {
+    return this.functions.get(id)?.name ?? 'an anonymous function';
+  }
+}
