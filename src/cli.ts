@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze } from './analyze/analyze.js';
 import { createAuditCommand } from './audit/command.js';
+import { createCoverageCommand } from './coverage/command.js';
 import { parseShard } from './analyze/shard.js';
 import { ConfigFileError } from './config/jsonc-document.js';
 import { renderInitialRegistry, writeInitialRegistry } from './registry/init.js';
@@ -93,6 +94,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action((paths: string[], flags: { project?: string; registry: string; force?: boolean; types: boolean }) => {
       exitCode = runInit(paths, flags, io);
     });
+
+  program.addCommand(
+    createCoverageCommand(io, (code) => {
+      exitCode = code;
+    }),
+  );
 
   program.addCommand(
     createAuditCommand(io, (code) => {

@@ -1,0 +1,130 @@
+/**
+ * The coverage report as one self-contained HTML page: inline style and script, the report as
+ * embedded JSON, no URL loaded from anywhere (a Content-Security-Policy enforces it). The script
+ * renders the summary, the sortable and filterable tables and the write-path × family matrix.
+ */
+import { createHash } from 'node:crypto';
+import { COVERAGE_PAGE_SCRIPT, COVERAGE_PAGE_STYLE } from './html-assets.js';
+import type { CoverageReport } from './types.js';
+
+export interface CoverageHtmlOptions {
+  /** The page's title and heading. */
+  title?: string;
+  /**
+   * Prefixed to each `file#Lline` link, e.g. `https://github.com/org/repo/blob/<sha>/`.
+   * Default: none, so links are relative to where the page is saved.
+   */
+  linkBase?: string;
+}
+
+export const DEFAULT_COVERAGE_TITLE = 'keydrift cache coverage';
+
+// Only the page's own style and script may run: any injected markup that slipped through would
+// stay inert, and nothing can be fetched.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src '${sha256(COVERAGE_PAGE_STYLE)}'`,
+  `script-src '${sha256(COVERAGE_PAGE_SCRIPT)}'`,
+  // The empty favicon below, which stops the browser asking the server for /favicon.ico.
+  'img-src data:',
+].join('; ');
+
+export function formatCoverageHtml(report: CoverageReport, options: CoverageHtmlOptions = {}): string {
+  const title = escapeHtml(options.title ?? DEFAULT_COVERAGE_TITLE);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<title>${title}</title>
+<link rel="icon" href="data:,">
+<style>${COVERAGE_PAGE_STYLE}</style>
+</head>
+<body data-link-base="${escapeHtml(options.linkBase ?? '')}">
+<header>
+<h1>${title}</h1>
+<p class="lede">Which database writes invalidate which Redis cache families: a write path that leaves a family stale lets readers serve old values until the key expires.</p>
+</header>
+<main>
+<section aria-labelledby="summary-heading">
+<h2 id="summary-heading" class="visually-hidden">Summary</h2>
+<dl class="stats">
+<div class="stat"><dt>Write paths</dt><dd id="total-write-paths"></dd></div>
+<div class="stat"><dt>Fully covered</dt><dd id="total-covered"></dd></div>
+<div class="stat"><dt>Coverage</dt><dd id="total-percent"></dd></div>
+<div class="stat"><dt>Cache families</dt><dd id="total-families"></dd></div>
+</dl>
+<div class="meter" id="coverage-meter" role="img"><div class="meter-fill"></div></div>
+</section>
+<noscript><p>This page draws its tables with JavaScript. Without it, read the JSON or text report instead.</p></noscript>
+<div class="controls" role="search">
+<label for="filter">Filter</label>
+<input id="filter" type="search" placeholder="Function, file, entity, family…" autocomplete="off" spellcheck="false" aria-describedby="filter-hint">
+<span id="filter-hint" class="visually-hidden">Filters both tables by any text in their rows</span>
+<label><input id="only-stale" type="checkbox"> Only write paths with stale families</label>
+</div>
+<section aria-labelledby="write-paths-heading">
+<div class="section-heading"><h2 id="write-paths-heading">Write paths</h2><p class="count" id="write-paths-count" aria-live="polite"></p></div>
+<div class="table-wrap">
+<table id="write-paths" aria-labelledby="write-paths-heading">
+<thead><tr>
+${sortableHeaders(['Status', 'Function', 'Location', 'Entity', 'Write', 'Stale families', 'Invalidated families'])}
+</tr></thead>
+<tbody></tbody>
+</table>
+<p class="empty" id="write-paths-empty" hidden>No write paths match.</p>
+</div>
+</section>
+<section aria-labelledby="families-heading">
+<div class="section-heading"><h2 id="families-heading">Cache families</h2><p class="count" id="families-count" aria-live="polite"></p></div>
+<div class="table-wrap">
+<table id="families" aria-labelledby="families-heading">
+<thead><tr>
+${sortableHeaders(['Template', 'Name', 'Entities', 'Readers', 'Populators', 'Invalidators', 'TTL'], new Set(['Readers', 'Populators', 'Invalidators']))}
+</tr></thead>
+<tbody></tbody>
+</table>
+<p class="empty" id="families-empty" hidden>No families match.</p>
+</div>
+</section>
+<section aria-labelledby="matrix-heading">
+<div class="section-heading"><h2 id="matrix-heading">Write paths × families</h2></div>
+<ul class="legend" aria-label="Legend">
+<li><span class="swatch invalidated" aria-hidden="true">✓</span> invalidated</li>
+<li><span class="swatch stale" aria-hidden="true">✗</span> left stale</li>
+<li><span class="swatch" aria-hidden="true"></span> not a family of the write's entity</li>
+</ul>
+<div class="table-wrap fit">
+<table id="matrix" aria-labelledby="matrix-heading"><thead></thead><tbody></tbody></table>
+<p class="empty" id="matrix-empty" hidden>No write paths or no families to cross.</p>
+</div>
+</section>
+</main>
+<footer>Generated by keydrift (coverage report version ${report.version}).</footer>
+<script type="application/json" id="coverage-data">${embedJson(report)}</script>
+<script>${COVERAGE_PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function sortableHeaders(labels: string[], numeric: ReadonlySet<string> = new Set()): string {
+  return labels
+    .map((label) => `<th scope="col"${numeric.has(label) ? ' class="numeric"' : ''}><button type="button">${escapeHtml(label)}</button></th>`)
+    .join('\n');
+}
+
+/** JSON inside <script>: with every `<` escaped, no `</script>` or `<!--` can end the element. */
+function embedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function sha256(text: string): string {
+  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}
