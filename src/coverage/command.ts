@@ -42,6 +42,9 @@ export function coverageReport(collected: CollectedSites, registry: Registry | u
 
 export function createCoverageCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('coverage')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError()
     .description('write-to-key coverage: which write paths invalidate the cached families of what they write')
     .argument('[paths...]', 'files or folders to analyse (default: the whole project)')
     .option('-p, --project <tsconfig>', 'tsconfig.json to load (default: ./tsconfig.json)')
