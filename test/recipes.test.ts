@@ -4,7 +4,7 @@
  * Actions steps, the VS Code setup, shards, build-cache targets and the baseline.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,11 @@ function scratchRepo(name: string): string {
   cpSync(path.join(ROOT, 'fixtures/shop/tsconfig.json'), path.join(dir, 'tsconfig.json'));
   writeFileSync(path.join(dir, 'src/products/update.ts'), FIXED);
   writeFileSync(path.join(dir, 'eslint.config.js'), recipe('eslint-config'));
+  // What `npm ci` leaves behind: the keydrift bin in node_modules/.bin (npx looks there once a
+  // step's --cache has created node_modules/ in the repo).
+  mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  symlinkSync(path.join(ROOT, 'bin/keydrift.js'), path.join(dir, 'node_modules/.bin/keydrift'));
+  writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n');
   git(dir, 'init', '-q');
   git(dir, 'add', '.');
   git(dir, 'commit', '-qm', 'initial', '--no-verify');
@@ -103,12 +108,12 @@ describe('GitHub Actions', () => {
   const workflow = parseYaml(recipe('github-actions')) as { jobs: Record<string, { steps: { run?: string; uses?: string; with?: Record<string, string> }[] }> };
   const steps = Object.values(workflow.jobs)[0].steps;
 
-  it('runs ESLint, uploads SARIF and annotates', () => {
+  it('runs ESLint, uploads SARIF, annotates and comments the coverage report', () => {
     const dir = scratchRepo('actions');
     writeFileSync(path.join(dir, 'src/products/update.ts'), DRIFTED);
     const runs = steps.filter((s) => s.run && s.run !== 'npm ci').map((s) => s.run!);
-    expect(runs).toHaveLength(3);
-    const [eslintStep, sarifStep, annotateStep] = runs.map((command) => sh(dir, command));
+    expect(runs).toHaveLength(4);
+    const [eslintStep, sarifStep, annotateStep, coverageStep] = runs.map((command) => sh(dir, command));
     expect(eslintStep.status, eslintStep.stdout).toBe(0); // warnings only: require-ttl
     expect(eslintStep.stdout).toContain('keydrift/require-ttl');
     expect(sarifStep.status).toBe(1);
@@ -117,6 +122,11 @@ describe('GitHub Actions', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'key-drift')).toBe(true);
     expect(annotateStep.stdout).toContain('::error file=src/products/update.ts');
+    expect(coverageStep.status, coverageStep.stderr).toBe(0);
+    const comment = steps.find((s) => s.uses?.startsWith('marocchino/sticky-pull-request-comment'))!;
+    const markdown = readFileSync(path.join(dir, comment.with!.path), 'utf8');
+    expect(markdown).toContain('### keydrift cache coverage');
+    expect(markdown.length).toBeLessThan(65_536);
   });
 });
 
