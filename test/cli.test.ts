@@ -29,7 +29,8 @@ describe('keydrift analyze', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('src/products/update.ts');
     expect(stdout).toContain('did you mean `product:v2:{id}`');
-    expect(stdout).toMatch(/✖ 4 problems \(1 error, 3 warnings, \d+ info\)/);
+    expect(stdout).toContain('updatePrice writes `products` but invalidates no cached family of it: `product:v2:{id}` stays stale');
+    expect(stdout).toMatch(/✖ 5 problems \(2 errors, 3 warnings, \d+ info\)/);
     expect(stdout).not.toContain('\u001b['); // no colour when not a TTY
   });
 
