@@ -18,7 +18,7 @@ import { loadProject, type LoadOptions } from './project.js';
 import { shardFiles, type ShardSpec } from './shard.js';
 import { compareLocated, toCallSite, type CheckSite, type Located } from './site.js';
 import { runWriteChecks } from './write-checks.js';
-import { collectWriteFacts, NO_WRITE_FACTS, type WriteFacts } from './write-facts.js';
+import { collectWriteFacts, NO_WRITE_FACTS, WriteScan, type WriteFacts } from './write-facts.js';
 import { WriteModel } from './write-model.js';
 
 export interface AnalyzeOptions extends LoadOptions {
@@ -66,10 +66,11 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   const inScope = project.files.filter((f) => project.inScope(f.fileName));
   const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
   const redisCalls = new Set<ts.Node>();
-  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls);
+  const scan = new WriteScan(own);
+  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls, (node) => scan.visit(node));
   const relative = (file: string) => toRelative(options.cwd, file);
   const sites = drafts.map((draft) => toCheckSite(draft, relative)).sort((a, b) => compareLocated(a.where, b.where));
-  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { isRedisCall: (call) => redisCalls.has(call) });
+  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call) });
   // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
   const problems: Finding[] = project.problems
     .filter(() => !options.shard || options.shard.index === 1)

@@ -76,6 +76,8 @@ export function discoverCallSites(
   onProgress?: (done: number, total: number) => void,
   /** Receives every call recognized as a Redis command, wrapper layers' inner calls included. */
   recognized?: Set<ts.Node>,
+  /** Sees every node of every file (the write-path scan rides on this walk). */
+  onNode?: (node: ts.Node) => void,
 ): SiteDraft[] {
   const sites: SiteDraft[] = [];
   const discarded: SiteDraft[] = [];
@@ -84,6 +86,7 @@ export function discoverCallSites(
     onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
     forEachNode(file, (node) => {
+      onNode?.(node);
       if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, recognized);
     });
   }

@@ -109,14 +109,20 @@ export function checkRequireInvalidation(model: WriteModel, add: AddFinding, opt
       'require-invalidation',
       'error',
       path.via?.where ?? path.write.where,
-      `${name} writes \`${path.entity}\`${through} but invalidates no cached family of it: ${stale.map((t) => `\`${t}\``).join(', ')} stays stale${how}`,
+      `${name} writes \`${path.entity}\`${through} but invalidates no cached family of it: ${listTemplates(stale)} ${stale.length === 1 ? 'stays' : 'stay'} stale${how}`,
       stale[0],
       related,
     );
   }
 }
 
-export interface Event {
+export /** Up to three templates in backticks, then how many more. */
+function listTemplates(templates: string[]): string {
+  const shown = templates.slice(0, 3).map((t) => `\`${t}\``).join(', ');
+  return templates.length > 3 ? `${shown} and ${templates.length - 3} more` : shown;
+}
+
+interface Event {
   where: Located;
   /** Families invalidated at this point. */
   invalidates: Set<number>;
@@ -259,21 +265,49 @@ function patternTemplate(template: Template): Template {
 }
 
 function checkLocalCaches(model: WriteModel, add: AddFinding): void {
-  for (const cache of model.facts.localCaches) {
-    const fronted = new Set<number>();
-    for (const facts of model.facts.functions) {
-      const ops = facts.cacheOps.filter((op) => op.cache === cache.id);
-      if (!ops.some((op) => op.op === 'read') || !ops.some((op) => op.op === 'fill')) continue;
-      for (const family of model.families) if (family.readers.some((r) => r.fnId === facts.id)) fronted.add(family.index);
+  if (model.facts.localCaches.length === 0) return;
+  // Family → the functions that delete or expire it (not those that merely populate it).
+  const invalidatorsOf = new Map<number, { fnId: string; site: CheckSite }[]>();
+  for (const fn of model.functions.values()) {
+    for (const inv of fn.invalidations) {
+      if (inv.site.info.access === 'write') continue;
+      for (const family of inv.families) {
+        const list = invalidatorsOf.get(family) ?? [];
+        list.push({ fnId: fn.id, site: inv.site });
+        invalidatorsOf.set(family, list);
+      }
     }
-    const handlersClear = model.facts.functions.some((f) => f.messageHandler && model.summary(f.id).clears.has(cache.id));
-    if (handlersClear) continue;
-    for (const index of fronted) {
+  }
+  const readersByFunction = new Map<string, Set<number>>();
+  for (const family of model.families) {
+    for (const reader of family.readers) {
+      if (reader.fnId === null) continue;
+      const set = readersByFunction.get(reader.fnId) ?? new Set<number>();
+      set.add(family.index);
+      readersByFunction.set(reader.fnId, set);
+    }
+  }
+  const handlers = model.facts.functions.filter((f) => f.messageHandler);
+  // Cache id → the families read by functions that both read and fill it.
+  const frontedBy = new Map<string, Set<number>>();
+  for (const facts of model.facts.functions) {
+    if (facts.cacheOps.length === 0) continue;
+    const reads = new Set(facts.cacheOps.filter((op) => op.op === 'read').map((op) => op.cache));
+    for (const op of facts.cacheOps) {
+      if (op.op !== 'fill' || !reads.has(op.cache)) continue;
+      const set = frontedBy.get(op.cache) ?? new Set<number>();
+      for (const family of readersByFunction.get(facts.id) ?? []) set.add(family);
+      frontedBy.set(op.cache, set);
+    }
+  }
+  for (const cache of model.facts.localCaches) {
+    const fronted = frontedBy.get(cache.id) ?? new Set<number>();
+    if (fronted.size === 0 || handlers.some((f) => model.summary(f.id).clears.has(cache.id))) continue;
+    for (const index of [...fronted].sort((a, b) => a - b)) {
+      const invalidators = invalidatorsOf.get(index) ?? [];
+      if (invalidators.length === 0 || invalidators.some(({ fnId }) => model.summary(fnId).clears.has(cache.id))) continue;
       const family = model.families[index];
-      const invalidators = [...model.functions.values()].filter((fn) => fn.invalidations.some((inv) => inv.families.has(index) && inv.site.info.access !== 'write'));
-      if (invalidators.length === 0) continue;
-      if (invalidators.some((fn) => model.summary(fn.id).clears.has(cache.id))) continue;
-      const first = invalidators.map((fn) => fn.invalidations.find((inv) => inv.families.has(index))!.site).sort((a, b) => compareLocated(a.where, b.where))[0];
+      const first = invalidators.map((i) => i.site).sort((a, b) => compareLocated(a.where, b.where))[0];
       add(
         'stale-local-cache',
         'warning',

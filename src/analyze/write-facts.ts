@@ -8,7 +8,7 @@ import ts from 'typescript';
 import type { FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { calleeName, functionCallName, resolveCallee } from '../writes/callee.js';
-import { collectFileFacts, localCacheDeclarations, walk, type CacheOp, type LocalCacheKind } from '../writes/function-facts.js';
+import { collectFileFacts, localCacheKind, walk, type CacheOp, type LocalCacheKind } from '../writes/function-facts.js';
 import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
 import { isCandidateMethod } from './discover.js';
 import type { Located } from './site.js';
@@ -69,12 +69,20 @@ export function collectWriteFacts(
   locate: (node: ts.Node) => Located,
   options: {
     effectNames?: ReadonlySet<string>;
+    /** A scan discovery already fed while walking the files (else this walks them itself). */
+    scan?: WriteScan;
     /** Calls already recognized as Redis commands (see FunctionFactsDraft.opaqueInvalidation). */
     isRedisCall?: (call: ts.CallExpression) => boolean;
   } = {},
 ): WriteFacts {
-  const keepCall = effectNameFilter(files, options.effectNames);
-  const cacheDecls = files.flatMap((file) => localCacheDeclarations(file));
+  let scan = options.scan;
+  if (!scan) {
+    const fresh = new WriteScan(own, options.effectNames);
+    for (const file of files) walk(file, (node) => fresh.visit(node));
+    scan = fresh;
+  }
+  const { cacheDecls, nodesOf } = scan;
+  const keepCall = (name: string) => scan.keepCall(name);
   const cacheNames = new Set(cacheDecls.map((d) => d.name));
   const id = (node: ts.Node) => {
     const at = locate(node);
@@ -83,7 +91,7 @@ export function collectWriteFacts(
   const functions: FunctionFacts[] = [];
   for (const file of files) {
     if (!own.has(file)) continue;
-    for (const draft of collectFileFacts(file, ctx, { keepCall, cacheNames, isRedisCall: options.isRedisCall }).values()) {
+    for (const draft of collectFileFacts(file, ctx, { keepCall, cacheNames, isRedisCall: options.isRedisCall, nodes: nodesOf.get(file) }).values()) {
       const calls: CallFact[] = [];
       for (const call of draft.calls) {
         const callee = resolveCallee(call.node, ctx);
@@ -119,41 +127,87 @@ export function collectWriteFacts(
 }
 
 /**
- * Names a write path can reach an effect through: functions that issue one, and their callers'
- * names. `extra` adds names that count as effects (the rule option `invalidators`).
+ * What the write facts need from a walk over every file: the local caches declared, each own
+ * file's calls and tagged templates in source order, and the names a write path can reach an
+ * effect through (functions that issue one and, by closure, their callers' names). Discovery
+ * feeds it from its own walk, so the analyzer walks each tree once.
  */
-function effectNameFilter(files: readonly ts.SourceFile[], extra?: ReadonlySet<string>): (name: string) => boolean {
-  const calledBy = new Map<string, Set<string>>();
-  const effectful = new Set<string>();
-  for (const file of files) {
-    walk(file, (node) => {
-      if (!ts.isCallExpression(node) && !ts.isTaggedTemplateExpression(node)) return;
+export class WriteScan {
+  readonly cacheDecls: { decl: ts.Node; name: string; kind: LocalCacheKind }[] = [];
+  readonly nodesOf = new Map<ts.SourceFile, (ts.CallExpression | ts.TaggedTemplateExpression)[]>();
+  private readonly calledBy = new Map<string, Set<string>>();
+  private readonly effectful = new Set<string>();
+  /** Only a call by the name of a function the project declares can lead into project code. */
+  private readonly declared = new Set<string>();
+  private closed = false;
+
+  /** `extra`: names that count as effects (the rule option `invalidators`). */
+  constructor(
+    private readonly own: ReadonlySet<ts.SourceFile>,
+    private readonly extra?: ReadonlySet<string>,
+  ) {}
+
+  /** Every node of every file, in source order (pre-order). */
+  visit(node: ts.Node): void {
+    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+      const file = node.getSourceFile();
+      if (this.own.has(file)) {
+        let nodes = this.nodesOf.get(file);
+        if (!nodes) this.nodesOf.set(file, (nodes = []));
+        nodes.push(node);
+      }
       const owner = ownerName(node);
-      if (owner === undefined) return;
       if (ts.isTaggedTemplateExpression(node)) {
-        effectful.add(owner);
+        this.effectful.add(owner);
         return;
       }
       const name = calleeName(node);
       if (name === undefined) return;
-      if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || extra?.has(name)) effectful.add(owner);
-      let callers = calledBy.get(name);
-      if (!callers) calledBy.set(name, (callers = new Set()));
+      if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.effectful.add(owner);
+      let callers = this.calledBy.get(name);
+      if (!callers) this.calledBy.set(name, (callers = new Set()));
       callers.add(owner);
-    });
+    } else if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && ts.isIdentifier(node.name)) {
+      const kind = localCacheKind(node);
+      if (kind) this.cacheDecls.push({ decl: node, name: node.name.text, kind });
+    }
+    if (ts.isFunctionLike(node)) {
+      const name = functionCallName(node);
+      if (name !== undefined) this.declared.add(name);
+    }
   }
-  // Close upwards: a caller of an effectful name is effectful by name too.
-  const work = [...effectful];
-  while (work.length > 0) {
-    const name = work.pop()!;
-    for (const caller of calledBy.get(name) ?? []) {
-      if (!effectful.has(caller)) {
-        effectful.add(caller);
-        work.push(caller);
+
+  /** Whether a call by this name may lead, through project functions, to an effect. */
+  keepCall(name: string): boolean {
+    if (!this.closed) this.close();
+    return this.effectful.has(name) && this.declared.has(name);
+  }
+
+  /** A caller of an effectful name is effectful by name too. */
+  private close(): void {
+    this.closed = true;
+    const work = [...this.effectful];
+    while (work.length > 0) {
+      const name = work.pop()!;
+      for (const caller of this.calledBy.get(name) ?? []) {
+        if (!this.effectful.has(caller)) {
+          this.effectful.add(caller);
+          work.push(caller);
+        }
       }
     }
   }
-  return (name) => effectful.has(name);
+}
+
+/** The name callers use for the function a node sits in (anonymous callbacks count as their caller). */
+function ownerName(node: ts.Node): string {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) {
+      const name = functionCallName(n);
+      if (name !== undefined) return name;
+    }
+  }
+  return '';
 }
 
 /** Method names that may write a database or clear a local cache (a superset; only a filter). */
@@ -166,17 +220,6 @@ const EFFECT_METHODS = new Set([
   'findByIdAndDelete', 'findOneAndDelete', 'findByIdAndRemove', 'findOneAndRemove', 'insertMany', 'bulkWrite', 'set', 'values',
   'take', 'flushAll', 'reset',
 ]); // prettier-ignore
-
-/** The name callers use for the function a node sits in (anonymous callbacks count as their caller). */
-function ownerName(node: ts.Node): string | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) {
-      const name = functionCallName(n);
-      if (name !== undefined) return name;
-    }
-  }
-  return '';
-}
 
 function displayName(fn: FunctionNode): string | null {
   const name = functionCallName(fn);

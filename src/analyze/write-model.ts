@@ -52,6 +52,8 @@ export class WriteModel {
   readonly functions = new Map<string, GraphFunction>();
   private readonly summaries = new Map<string, Summary>();
   private readonly familiesByEntity = new Map<string, { families: number[]; inferred: boolean }>();
+  /** Template shape → the families a key of that shape reaches (keys repeat: memoized). */
+  private readonly familiesByShape = new Map<string, number[]>();
 
   /**
    * `familiesFrom: 'reads'` (the analyzer): a family is a registered one or one some code reads.
@@ -80,13 +82,19 @@ export class WriteModel {
       return family;
     };
     for (const f of this.registry?.families ?? []) add(f.template, f);
+    const registered = new Map<string, RegistryFamily | undefined>();
+    const registeredFamily = (template: Template): RegistryFamily | undefined => {
+      const shape = templateShape(template);
+      if (!registered.has(shape)) registered.set(shape, this.registry ? matchFamily(this.registry, template) : undefined);
+      return registered.get(shape);
+    };
     for (const site of this.sites) {
       const cachedHere = site.info.access === 'read' || (this.familiesFrom === 'all' && (site.info.access === 'write' || site.info.access === 'delete' || site.info.access === 'expire'));
       if (!cachedHere || site.info.channels) continue;
       for (const key of site.keys) {
         for (const template of key.templates) {
-          const registered = this.registry ? matchFamily(this.registry, template) : undefined;
-          const family = add(registered?.template ?? template, registered);
+          const registeredAs = registeredFamily(template);
+          const family = add(registeredAs?.template ?? template, registeredAs);
           if (site.info.access === 'read') family.readers.push(site);
         }
       }
@@ -117,11 +125,19 @@ export class WriteModel {
     }
     if (!(access === 'delete' || access === 'expire' || (access === 'write' && createsValue))) return out;
     for (const key of site.keys) {
-      for (const template of key.templates) {
-        for (const family of this.families) if (unify(template, family.template)) out.add(family.index);
-      }
+      for (const template of key.templates) for (const index of this.familiesOfTemplate(template)) out.add(index);
     }
     return out;
+  }
+
+  private familiesOfTemplate(template: Template): number[] {
+    const shape = templateShape(template);
+    let found = this.familiesByShape.get(shape);
+    if (!found) {
+      found = this.families.filter((family) => unify(template, family.template)).map((family) => family.index);
+      this.familiesByShape.set(shape, found);
+    }
+    return found;
   }
 
   private collectFunctions(): void {

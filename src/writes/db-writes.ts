@@ -9,13 +9,13 @@
  */
 import ts from 'typescript';
 import type { ResolveContext } from '../resolve/resolve-key.js';
-import { methodCall, transactionCallForCallback } from './orm-common.js';
+import { methodCall, operationOf, transactionCallForCallback } from './orm-common.js';
 import { describeDrizzleWrite } from './orm-drizzle.js';
 import { describeKnexWrite } from './orm-knex.js';
 import { describeModelWrite } from './orm-models.js';
 import { describePrismaWrite } from './orm-prisma.js';
 import { describeTypeormCall, describeTypeormQueryBuilder } from './orm-typeorm.js';
-import { describeSqlWrite, sqlControlOfNode } from './sql-calls.js';
+import { describeSqlWrite, isSqlMethod, sqlControlOfNode } from './sql-calls.js';
 import type { DbWrite, SqlControl } from './types.js';
 
 /** Recognizers of a single call, tried in order; the chain recognizers come after them. */
@@ -35,6 +35,7 @@ const CALL_RECOGNIZERS: readonly ((call: ts.CallExpression, ctx: ResolveContext)
 export function describeDbWrite(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: ResolveContext): DbWrite | undefined {
   try {
     if (ts.isTaggedTemplateExpression(node)) return describeSqlWrite(node, ctx);
+    if (!chainNames(node).some((name) => isSqlMethod(name) || operationOf(name) !== undefined)) return undefined;
     for (const recognize of CALL_RECOGNIZERS) {
       const write = recognize(node, ctx);
       if (write) return write;
@@ -48,10 +49,31 @@ export function describeDbWrite(node: ts.CallExpression | ts.TaggedTemplateExpre
 /** The transaction control statement a raw SQL call issues (`client.query('BEGIN')`). Never throws. */
 export function sqlControlOf(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: ResolveContext): SqlControl | undefined {
   try {
+    // `client.query('BEGIN')`: the SQL method is the call's own method.
+    if (ts.isCallExpression(node) && !(ts.isPropertyAccessExpression(node.expression) && isSqlMethod(node.expression.name.text))) return undefined;
     return sqlControlOfNode(node, ctx);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The method names along a call chain (`knex('t').where(…).update(…)` → update, where): every
+ * recognizer needs a write verb or a SQL method among them, so other calls, nearly all of them,
+ * are skipped before any recognizer runs.
+ */
+function chainNames(call: ts.CallExpression): string[] {
+  const names: string[] = [];
+  let e: ts.Expression = call.expression;
+  for (let depth = 0; depth < 64; depth++) {
+    if (ts.isPropertyAccessExpression(e)) {
+      names.push(e.name.text);
+      e = e.expression;
+    } else if (ts.isCallExpression(e) || ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) {
+      e = e.expression;
+    } else break;
+  }
+  return names;
 }
 
 /**

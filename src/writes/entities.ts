@@ -9,6 +9,19 @@ import type { Template } from '../keys/template.js';
 
 /** `public.Order_Items` → `orderitem`: schema, case, separators and plural do not matter. */
 export function normalizeEntity(name: string): string {
+  let normalized = normalizedNames.get(name);
+  if (normalized === undefined) {
+    normalized = normalize(name);
+    // Names repeat across a large project (every write of `products`): a small memo pays.
+    if (normalizedNames.size > 10_000) normalizedNames.clear();
+    normalizedNames.set(name, normalized);
+  }
+  return normalized;
+}
+
+const normalizedNames = new Map<string, string>();
+
+function normalize(name: string): string {
   const bare = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name;
   const words = bare
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')

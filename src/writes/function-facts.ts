@@ -102,6 +102,8 @@ export interface CollectOptions {
   cacheNames?: ReadonlySet<string>;
   /** Calls already recognized as Redis commands (their invalidations are known, not opaque). */
   isRedisCall?: (call: ts.CallExpression) => boolean;
+  /** The file's calls and tagged templates in source order, when a caller already walked it. */
+  nodes?: readonly (ts.CallExpression | ts.TaggedTemplateExpression)[];
 }
 
 const INVALIDATION_METHODS = new Set(['del', 'unlink', 'expire', 'pexpire', 'expireat', 'pexpireat', 'getdel', 'publish', 'spublish']);
@@ -118,8 +120,7 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
     return facts;
   };
   const reportedWrites = new Set<ts.Node>();
-  walk(file, (node) => {
-    if (!ts.isCallExpression(node) && !ts.isTaggedTemplateExpression(node)) return;
+  const visit = (node: ts.CallExpression | ts.TaggedTemplateExpression): void => {
     const fn = enclosingFunctionNode(node);
     const write = describeDbWrite(node, ctx);
     if (write && !reportedWrites.has(write.node)) {
@@ -134,7 +135,13 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
     }
     if (!ts.isCallExpression(node)) return;
     inspectCall(node, fn, ctx, options, factsOf);
-  });
+  };
+  if (options.nodes) options.nodes.forEach(visit);
+  else {
+    walk(file, (node) => {
+      if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) visit(node);
+    });
+  }
   return out;
 }
 

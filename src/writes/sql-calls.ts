@@ -33,6 +33,10 @@ const SQL_METHODS = new Set([
   '$queryRawUnsafe',
 ]);
 
+export function isSqlMethod(name: string): boolean {
+  return SQL_METHODS.has(name);
+}
+
 /** Tags whose template is SQL (postgres.js, Slonik, drizzle, Prisma, @vercel/postgres…). */
 const SQL_TAGS = new Set(['sql', 'SQL', '$executeRaw', '$queryRaw', 'query']);
 
