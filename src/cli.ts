@@ -6,9 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyze } from './analyze/analyze.js';
+import { checkSites, collectSites } from './analyze/analyze.js';
+import { parseTemplate, templateShape } from './keys/template.js';
 import { createAuditCommand } from './audit/command.js';
-import { createCoverageCommand } from './coverage/command.js';
+import { coverageReport, createCoverageCommand } from './coverage/command.js';
 import { parseShard } from './analyze/shard.js';
 import { ConfigFileError } from './config/jsonc-document.js';
 import { renderInitialRegistry, writeInitialRegistry } from './registry/init.js';
@@ -171,7 +172,12 @@ function report(run: () => RunOutcome, flags: OutputFlags, io: CliIo, beforePrin
 
 function runInit(paths: string[], flags: { project?: string; registry: string; force?: boolean; types: boolean }, io: CliIo): number {
   try {
-    const { result } = analyze({ cwd: io.cwd, paths, tsconfig: flags.project, registry: false, types: flags.types });
+    const collected = collectSites({ cwd: io.cwd, paths, tsconfig: flags.project, types: flags.types });
+    const result = checkSites(collected, undefined, io.cwd);
+    const invalidatedBy = new Map<string, string[]>();
+    for (const family of coverageReport(collected, undefined).families) {
+      if (family.entities.length > 0) invalidatedBy.set(templateShape(parseTemplate(family.template)), family.entities.map((e) => e.entity));
+    }
     const ttlSeconds = new Map<string, number>();
     for (const site of result.callSites) {
       if (!site.ttl || !('seconds' in site.ttl)) continue;
@@ -179,7 +185,7 @@ function runInit(paths: string[], flags: { project?: string; registry: string; f
         if (key.template) ttlSeconds.set(key.template, Math.max(ttlSeconds.get(key.template) ?? 0, site.ttl.seconds));
       }
     }
-    const text = renderInitialRegistry(result.templates, { ttlSeconds });
+    const text = renderInitialRegistry(result.templates, { ttlSeconds, invalidatedBy });
     const target = path.resolve(io.cwd, flags.registry);
     writeInitialRegistry(target, text, flags.force ?? false);
     io.stdout(`wrote ${path.relative(io.cwd, target) || target} with ${result.templates.length} key famil${result.templates.length === 1 ? 'y' : 'ies'}\n`);

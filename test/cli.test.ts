@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
@@ -117,6 +118,21 @@ describe('keydrift init', () => {
     expect(second.stderr).toContain('--force');
     expect(readFileSync(file, 'utf8')).toBe('{ "keys": {} }\n');
     expect((await run(['init', '--force', '--no-types'], dir)).code).toBe(0);
+  });
+
+  it('pins the entities matched by name as invalidatedBy, and the write path stays checked', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'keydrift-init-')), 'shop');
+    cpSync(SHOP, dir, { recursive: true });
+    expect((await run(['init', '--no-types'], dir)).code).toBe(0);
+    const file = path.join(dir, 'keydrift.keys.json');
+    const registry = parseRegistry(readFileSync(file, 'utf8'), file);
+    const byTemplate = new Map(registry.families.map((f) => [f.templateText, f.invalidatedBy]));
+    expect(byTemplate.get('product:v2:{id}')).toEqual(['products']);
+    expect(byTemplate.get('product:{id}')).toEqual([]); // only deleted: no write path leads to it
+    // With products pinned to product:v2:{id}, the drifted delete of the registered product:{id}
+    // does not count as its invalidation.
+    const { stdout } = await run(['analyze', '--no-types'], dir);
+    expect(stdout).toContain('updatePrice writes `products` but invalidates no cached family of it');
   });
 });
 

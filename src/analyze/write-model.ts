@@ -201,9 +201,10 @@ export class WriteModel {
     const key = normalizeEntity(entity);
     let found = this.familiesByEntity.get(key);
     if (!found) {
+      // The registry pins an entity's families: once it names any, names no longer infer more.
       const pinned = this.families.filter((f) => f.pinned.some((e) => sameEntity(e, entity)));
-      const inferred = this.families.filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template));
-      found = { families: [...pinned, ...inferred].map((f) => f.index), inferred: pinned.length === 0 };
+      const chosen = pinned.length > 0 ? pinned : this.families.filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template));
+      found = { families: chosen.map((f) => f.index), inferred: pinned.length === 0 };
       this.familiesByEntity.set(key, found);
     }
     return found;

@@ -1,6 +1,6 @@
 /** `keydrift init`: a first registry from the templates the analyzer found. */
 import { writeFileSync } from 'node:fs';
-import { parseTemplate } from '../keys/template.js';
+import { parseTemplate, templateShape } from '../keys/template.js';
 
 export const REGISTRY_SCHEMA_REFERENCE = './node_modules/eslint-plugin-keydrift/schemas/registry.schema.json';
 
@@ -14,11 +14,14 @@ export interface FoundTemplate {
 export interface InitialRegistryOptions {
   /** Known expiry per template text, in seconds; becomes the family's `ttl.max`. */
   ttlSeconds?: Map<string, number>;
+  /** Entities whose writes were matched to a family by name, per template shape: pinned here. */
+  invalidatedBy?: Map<string, string[]>;
 }
 
 interface FamilyEntry {
   template: string;
   ttl?: { max: number };
+  invalidatedBy?: string[];
   description: string;
 }
 
@@ -30,9 +33,11 @@ export function renderInitialRegistry(templates: FoundTemplate[], options: Initi
     const name = uniqueName(familyNameFor(found.template), taken);
     taken.add(name);
     const ttl = options.ttlSeconds?.get(found.template);
+    const entities = options.invalidatedBy?.get(templateShape(parseTemplate(found.template)));
     keys[name] = {
       template: found.template,
       ...(ttl !== undefined && { ttl: { max: ttl } }),
+      ...(entities && entities.length > 0 && { invalidatedBy: entities }),
       description: `found: ${found.reads} reads, ${found.writes} writes, ${found.deletes} deletes`,
     };
   }
@@ -45,8 +50,9 @@ export function renderInitialRegistry(templates: FoundTemplate[], options: Initi
   };
   const header = [
     '// keydrift key registry, written by `keydrift init` from the keys found in the code.',
-    '// Rename families, add "invalidatedBy" entities, "deprecated" templates, key "builders" and',
-    '// pub/sub "channels". Comments and trailing commas are allowed.',
+    '// Rename families, check the "invalidatedBy" entities (matched by name from the database',
+    '// writes found), add "deprecated" templates, key "builders" and pub/sub "channels".',
+    '// Comments and trailing commas are allowed.',
   ];
   return `${header.join('\n')}\n${JSON.stringify(registry, null, 2)}\n`;
 }
