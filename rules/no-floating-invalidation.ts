@@ -28,21 +28,47 @@ export default createRule<Options, MessageId>({
     defaultOptions: [{ allowVoid: false }],
   },
   create(context, [options]) {
+    const report = (node: TSESTree.CallExpression, command: string) => {
+      const problem = floatingProblem(node, options.allowVoid ?? false);
+      if (problem) context.report({ node, messageId: problem, data: { command } });
+    };
     return {
       CallExpression(node) {
+        const queued = queuedInvalidation(node, context);
+        if (queued) {
+          report(node, `EXEC of a pipeline with ${queued}`);
+          return;
+        }
         for (const command of redisCommandsAt(context, node, (info) => info.access === 'delete' || info.access === 'expire' || info.channels === 'first')) {
           if (command.client.pipeline || !isInvalidation(command.command.info.access, command.command.info.name, command, context)) continue;
           // Callback style (`redis.del(k, cb)`) reports through the callback.
           const last = node.arguments[node.arguments.length - 1];
           if (last && (last.type === 'ArrowFunctionExpression' || last.type === 'FunctionExpression')) continue;
-          const problem = floatingProblem(node, options.allowVoid ?? false);
-          if (problem) context.report({ node, messageId: problem, data: { command: command.command.info.name.toUpperCase() } });
+          report(node, command.command.info.name.toUpperCase());
           break;
         }
       },
     };
   },
 });
+
+/**
+ * `redis.pipeline().del(k).exec()` / `client.multi().del(k).exec()`: the queued commands'
+ * promise is the exec's. The first invalidation queued in the chain, or undefined.
+ */
+function queuedInvalidation(exec: TSESTree.CallExpression, context: Parameters<typeof redisCommandsAt>[0]): string | undefined {
+  const callee = exec.callee;
+  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier' || callee.property.name !== 'exec' || exec.arguments.length > 0) return undefined;
+  let found: string | undefined;
+  for (let link: TSESTree.Node = callee.object; link.type === 'CallExpression'; ) {
+    for (const command of redisCommandsAt(context, link, (info) => info.access === 'delete' || info.access === 'expire')) {
+      if (command.client.pipeline) found = command.command.info.name.toUpperCase();
+    }
+    if (link.callee.type !== 'MemberExpression') break;
+    link = link.callee.object;
+  }
+  return found;
+}
 
 function isInvalidation(access: string, name: string, command: ReturnType<typeof redisCommandsAt>[number], context: Parameters<typeof registryFor>[0]): boolean {
   if (access === 'delete' || access === 'expire') return true;
@@ -96,6 +122,18 @@ function floatingProblem(call: TSESTree.CallExpression, allowVoid: boolean): Mes
           continue;
         }
         return undefined;
+      }
+      case 'ArrowFunctionExpression': {
+        // `ids.forEach((id) => redis.del(k))`: forEach drops what its callback returns.
+        const runner: TSESTree.Node | undefined = parent.parent;
+        const dropped =
+          parent.body === node &&
+          runner?.type === 'CallExpression' &&
+          runner.arguments.includes(parent) &&
+          runner.callee.type === 'MemberExpression' &&
+          runner.callee.property.type === 'Identifier' &&
+          runner.callee.property.name === 'forEach';
+        return dropped ? 'floating' : undefined;
       }
       default:
         // Awaited, returned, assigned, passed on: handled (or handed to someone who can).

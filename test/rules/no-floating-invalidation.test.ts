@@ -34,6 +34,9 @@ ruleTester.run('no-floating-invalidation', rule, {
     { name: 'ioredis: passed to a function', code: ioredis('track(redis.del(`product:${id}`));') },
     { name: 'ioredis: callback style', code: ioredis('redis.del(`product:${id}`, (err) => { if (err) console.error(err); });') },
     { name: 'ioredis: callback style with a function expression', code: ioredis('redis.unlink(`product:${id}`, function (err) { console.error(err); });') },
+    { name: 'ioredis: map over the arrow body is awaited by Promise.all', code: ioredis('await Promise.all(ids.map((x) => redis.del(`product:${x}`)));') },
+    { name: 'ioredis: a pipeline of reads dropped is not an invalidation', code: ioredis('redis.pipeline().get(`product:${id}`).exec();') },
+    { name: 'node-redis: awaited multi exec', code: nodeRedis('await client.multi().del(`product:${id}`).exec();') },
     { name: 'ioredis: queued on a pipeline', code: ioredis('await redis.pipeline().del(`product:${id}`).unlink(`list:${id}`).exec();') },
     { name: 'ioredis: queued on a multi variable', code: ioredis('const tx = redis.multi();', 'tx.del(`product:${id}`);', 'tx.expire(`list:${id}`, 0);', 'await tx.exec();') },
     { name: 'ioredis: reads are not invalidations', code: ioredis('redis.get(`product:${id}`);') },
@@ -81,6 +84,12 @@ ruleTester.run('no-floating-invalidation', rule, {
     { name: 'del.call(redis, k) is not followed', code: ioredis('await redis.del.call(redis, `product:${id}`);') },
   ],
   invalid: [
+    // Dropped by forEach, and a pipeline's exec dropped with its queued invalidations.
+    { name: 'ioredis: forEach drops the arrow body', code: ioredis('ids.forEach((x) => redis.del(`product:${x}`));'), errors: [floating(4, 'DEL', 22)] },
+    { name: 'node-redis: forEach drops the arrow body', code: nodeRedis('ids.forEach((x) => client.unlink(`product:${x}`));'), errors: [floating(4, 'UNLINK', 22)] },
+    { name: 'ioredis: pipeline exec dropped', code: ioredis('redis.pipeline().del(`product:${id}`).exec();'), errors: [floating(4, 'EXEC of a pipeline with DEL')] },
+    { name: 'node-redis: multi exec dropped', code: nodeRedis('client.multi().del(`product:${id}`).exec();'), errors: [floating(4, 'EXEC of a pipeline with DEL')] },
+    { name: 'ioredis: voided pipeline exec', code: ioredis('void redis.multi().expire(`product:${id}`, 0).exec();'), errors: [{ messageId: 'voided', line: 4 }] },
     // ioredis: every invalidation command, every way of dropping its promise.
     { name: 'ioredis: del', code: ioredis('redis.del(`product:${id}`);'), errors: [floating(4, 'DEL')] },
     { name: 'ioredis: unlink', code: ioredis('redis.unlink(`product:${id}`);'), errors: [floating(4, 'UNLINK')] },
