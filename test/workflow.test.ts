@@ -128,19 +128,30 @@ describe('--cache', () => {
     expect(importChanged.stderr).not.toContain('cache hit');
     expect(importChanged.findings).toEqual(await cold());
 
-    // The registry is not in the key: the checks always run again.
+    // The registry is not in the sites key: a registry edit reuses the sites but checks again
+    // (the kept checked result names the registry content it was computed with).
     await cached();
     writeFileSync(path.join(dir, 'keydrift.keys.json'), JSON.stringify({ keys: { product: { template: 'product:v3:{id}', ttl: { max: 30 } } } }));
     const withRegistry = await cached();
     expect(withRegistry.stderr).toContain('cache hit');
     expect(withRegistry.findings).toEqual(await cold());
     expect(withRegistry.findings.some((f) => f.startsWith('require-ttl error'))).toBe(true);
+    const again = await cached();
+    expect(again.findings).toEqual(withRegistry.findings);
+    writeFileSync(path.join(dir, 'keydrift.keys.json'), JSON.stringify({ keys: { product: { template: 'product:v3:{id}' } } }));
+    const relaxed = await cached();
+    expect(relaxed.stderr).toContain('cache hit');
+    expect(relaxed.findings).toEqual(await cold());
+    expect(relaxed.findings.some((f) => f.startsWith('require-ttl error'))).toBe(false);
   });
 
   it('keeps its entries where --cache-location says', async () => {
     const dir = generate('cache-location', 3);
     await run(['analyze', '--no-types', '--cache', '--cache-location', '.kd-cache'], dir);
-    expect(readdirSync(path.join(dir, '.kd-cache')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    // The sites entry and, beside it, the checked result.
+    const entries = readdirSync(path.join(dir, '.kd-cache')).filter((f) => f.endsWith('.json')).sort();
+    expect(entries).toHaveLength(2);
+    expect(entries[0].replace('.checked', '')).toBe(entries[1]);
   });
 });
 

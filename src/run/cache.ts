@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { CollectedSites } from '../analyze/analyze.js';
 import { deserializeSite, serializeSite, type SerializedSite } from '../analyze/site.js';
 import type { WriteFacts } from '../analyze/write-facts.js';
-import type { Finding } from '../types.js';
+import type { AnalysisResult, Finding } from '../types.js';
 import { VERSION } from '../version.js';
 
 interface CacheEntry {
@@ -36,10 +36,18 @@ export function cacheKey(parts: { options: unknown; fileNames: string[]; inputs:
   return hash.digest('hex').slice(0, 40);
 }
 
-export function readCache(dir: string, key: string): CollectedSites | undefined {
+/** A valid cache entry: the collected sites, and a stamp naming exactly this content. */
+export interface CacheHit {
+  collected: CollectedSites;
+  stamp: string;
+}
+
+export function readCache(dir: string, key: string): CacheHit | undefined {
   let entry: CacheEntry;
+  let text: string;
   try {
-    entry = JSON.parse(readFileSync(path.join(dir, `${key}.json`), 'utf8')) as CacheEntry;
+    text = readFileSync(path.join(dir, `${key}.json`), 'utf8');
+    entry = JSON.parse(text) as CacheEntry;
   } catch {
     return undefined;
   }
@@ -48,13 +56,14 @@ export function readCache(dir: string, key: string): CollectedSites | undefined 
     if (hashFile(file) !== hash) return undefined;
   }
   try {
-    return { sites: entry.sites.map(deserializeSite), problems: entry.problems, writes: entry.writes };
+    return { collected: { sites: entry.sites.map(deserializeSite), problems: entry.problems, writes: entry.writes }, stamp: stampOf(text) };
   } catch {
     return undefined;
   }
 }
 
-export function writeCache(dir: string, key: string, collected: CollectedSites, readFiles: string[]): void {
+/** Writes the entry; returns its stamp (see readChecked). */
+export function writeCache(dir: string, key: string, collected: CollectedSites, readFiles: string[]): string {
   const files: [string, string][] = [];
   for (const file of readFiles) {
     const hash = hashFile(file);
@@ -62,11 +71,56 @@ export function writeCache(dir: string, key: string, collected: CollectedSites, 
   }
   const entry: CacheEntry = { version: 1, keydrift: VERSION, files, sites: collected.sites.map(serializeSite), problems: collected.problems, writes: collected.writes };
   mkdirSync(dir, { recursive: true });
-  // Write then rename, so a concurrent reader never sees half an entry.
-  const target = path.join(dir, `${key}.json`);
+  const text = JSON.stringify(entry);
+  writeAtomically(path.join(dir, `${key}.json`), text);
+  return stampOf(text);
+}
+
+interface CheckedEntry {
+  version: 1;
+  keydrift: string;
+  /** The stamp of the sites entry the result was checked from. */
+  stamp: string;
+  /** The registry the checks ran with (path and content hash, or none). */
+  registry: string;
+  result: AnalysisResult;
+}
+
+/**
+ * The checks' result for a sites entry and a registry, kept beside the entry: an unchanged
+ * re-run then skips the cross-file checks too. Valid only for the exact entry content (stamp)
+ * and registry content it was computed from, so it can never outlive either.
+ */
+export function readChecked(dir: string, key: string, stamp: string, registry: string): AnalysisResult | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(path.join(dir, `${key}.checked.json`), 'utf8')) as CheckedEntry;
+    if (entry.version !== 1 || entry.keydrift !== VERSION || entry.stamp !== stamp || entry.registry !== registry) return undefined;
+    return entry.result;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeChecked(dir: string, key: string, stamp: string, registry: string, result: AnalysisResult): void {
+  const entry: CheckedEntry = { version: 1, keydrift: VERSION, stamp, registry, result };
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(path.join(dir, `${key}.checked.json`), JSON.stringify(entry));
+}
+
+/** What a checked result depends on besides the sites: the registry file and its content. */
+export function registryStamp(file: string | undefined): string {
+  return file ? `${file}\0${hashFile(file) ?? ''}` : 'none';
+}
+
+/** Write then rename, so a concurrent reader never sees half an entry. */
+function writeAtomically(target: string, text: string): void {
   const temp = `${target}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(entry));
+  writeFileSync(temp, text);
   renameSync(temp, target);
+}
+
+function stampOf(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
 }
 
 function hashFile(file: string): string | undefined {

@@ -15,7 +15,7 @@ import { findConfig, loadConfig, type KeydriftConfig } from '../config/load-conf
 import type { Registry } from '../registry/types.js';
 import type { AnalysisResult, Finding } from '../types.js';
 import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
-import { cacheKey, DEFAULT_CACHE_LOCATION, readCache, writeCache } from './cache.js';
+import { cacheKey, DEFAULT_CACHE_LOCATION, readCache, readChecked, registryStamp, writeCache, writeChecked } from './cache.js';
 import { changedFiles, onlyChanged } from './changed.js';
 
 export const EXIT_OK = 0;
@@ -61,7 +61,16 @@ export interface RunOutcome {
 }
 
 /** Config, registry and the collected sites of a run (from the cache when it is valid). */
-export function collectRun(settings: AnalyzeSettings, progress?: Progress): { collected: CollectedSites; registry: Registry | undefined; config: KeydriftConfig | undefined; notices: string[] } {
+export interface CollectedRun {
+  collected: CollectedSites;
+  registry: Registry | undefined;
+  config: KeydriftConfig | undefined;
+  notices: string[];
+  /** With --cache: where the entry for these sites lives and its stamp. */
+  cache?: { dir: string; key: string; stamp: string };
+}
+
+export function collectRun(settings: AnalyzeSettings, progress?: Progress): CollectedRun {
   const config = readConfig(settings);
   const options: AnalyzeOptions = {
     cwd: settings.cwd,
@@ -80,25 +89,30 @@ export function collectRun(settings: AnalyzeSettings, progress?: Progress): { co
 
   let collected: CollectedSites | undefined;
   let key: string | undefined;
+  let stamp: string | undefined;
   const cacheDir = path.resolve(settings.cwd, settings.cacheLocation ?? config?.cacheLocation ?? DEFAULT_CACHE_LOCATION);
   if (settings.cache) {
     const plan = planProject(options);
     const { cwd: _cwd, registry: _registry, ...keyOptions } = options;
     key = cacheKey({ options: keyOptions, fileNames: plan.fileNames, inputs: [plan.tsconfig, ...plan.references, lockfile(settings.cwd)] });
-    collected = readCache(cacheDir, key);
-    if (collected) notices.push(`cache hit (${path.relative(settings.cwd, cacheDir) || cacheDir})`);
+    const hit = readCache(cacheDir, key);
+    if (hit) {
+      collected = hit.collected;
+      stamp = hit.stamp;
+      notices.push(`cache hit (${path.relative(settings.cwd, cacheDir) || cacheDir})`);
+    }
   }
   if (!collected) {
     let readFiles: string[] = [];
     collected = collectSites(options, progress, (files) => (readFiles = files));
-    if (settings.cache && key) writeCache(cacheDir, key, collected, readFiles);
+    if (settings.cache && key) stamp = writeCache(cacheDir, key, collected, readFiles);
   }
 
-  return { collected, registry, config, notices };
+  return { collected, registry, config, notices, ...(key && stamp && { cache: { dir: cacheDir, key, stamp } }) };
 }
 
 export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): RunOutcome {
-  const { collected, registry, config, notices } = collectRun(settings, progress);
+  const { collected, registry, config, notices, cache } = collectRun(settings, progress);
   if (settings.shard) {
     // Cross-file checks need every shard's sites: `keydrift merge` runs them.
     const result: ShardResult = {
@@ -112,7 +126,18 @@ export function runAnalysis(settings: AnalyzeSettings, progress?: Progress): Run
     };
     return { result, exitCode: EXIT_OK, notices };
   }
-  return finish(checkSites(collected, registry, settings.cwd), settings, config, notices);
+  return finish(checked(collected, registry, settings.cwd, cache), settings, config, notices);
+}
+
+/** The cross-file checks, or their kept result when neither the sites nor the registry changed. */
+function checked(collected: CollectedSites, registry: Registry | undefined, cwd: string, cache: CollectedRun['cache']): AnalysisResult {
+  if (!cache) return checkSites(collected, registry, cwd);
+  const registryKey = `${cwd}\0${registryStamp(registry?.file)}`;
+  const kept = readChecked(cache.dir, cache.key, cache.stamp, registryKey);
+  if (kept) return kept;
+  const result = checkSites(collected, registry, cwd);
+  writeChecked(cache.dir, cache.key, cache.stamp, registryKey, result);
+  return result;
 }
 
 /** `keydrift merge`: shard results combined and checked as one run. */
