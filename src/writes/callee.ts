@@ -98,9 +98,20 @@ function classByName(name: string, at: ts.Node, ctx: ResolveContext): ts.ClassLi
   return undefined;
 }
 
+/**
+ * With a checker: the declaration of the called name. `getSymbolAtLocation` on the name only
+ * types the receiver; `getResolvedSignature` would also check every argument and overload, which
+ * costs several times more across a large program.
+ */
 function fromChecker(call: ts.CallExpression, ctx: ResolveContext): FunctionNode | undefined {
-  const decl = ctx.checker?.getResolvedSignature(call)?.getDeclaration();
-  if (!decl || decl.getSourceFile().isDeclarationFile) return undefined;
-  if (isFunctionNode(decl) && (decl as FunctionNode).body) return decl as FunctionNode;
-  return undefined;
+  const checker = ctx.checker;
+  if (!checker) return undefined;
+  const callee = skipOuterExpressions(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+  if (!name) return undefined;
+  let symbol = checker.getSymbolAtLocation(name);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const bodies = (symbol?.declarations ?? []).filter((d) => !d.getSourceFile().isDeclarationFile && isFunctionNode(d) && (d as FunctionNode).body);
+  // Overloads share one implementation; anything else is ambiguous.
+  return bodies.length === 1 ? (bodies[0] as FunctionNode) : undefined;
 }
