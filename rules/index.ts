@@ -6,19 +6,23 @@
  */
 import type { TSESLint } from '@typescript-eslint/utils';
 import { VERSION } from '../src/version.js';
+import invalidateAfterWrite from './invalidate-after-write.js';
 import noFloatingInvalidation from './no-floating-invalidation.js';
 import noFlush from './no-flush.js';
 import noInlineKeys from './no-inline-keys.js';
 import noKeysCommand from './no-keys-command.js';
 import noUnknownKeys from './no-unknown-keys.js';
+import requireInvalidation from './require-invalidation.js';
 import requireTtl from './require-ttl.js';
 
 const rules = {
+  'invalidate-after-write': invalidateAfterWrite,
   'no-floating-invalidation': noFloatingInvalidation,
   'no-flush': noFlush,
   'no-inline-keys': noInlineKeys,
   'no-keys-command': noKeysCommand,
   'no-unknown-keys': noUnknownKeys,
+  'require-invalidation': requireInvalidation,
   'require-ttl': requireTtl,
 } satisfies Record<string, TSESLint.RuleModule<string, readonly unknown[]>>;
 
@@ -26,6 +30,7 @@ type RuleName = keyof typeof rules;
 type RuleLevels = Partial<Record<`keydrift/${RuleName}`, TSESLint.SharedConfig.RuleEntry>>;
 
 const recommendedRules: RuleLevels = {
+  'keydrift/invalidate-after-write': 'warn',
   'keydrift/no-floating-invalidation': 'error',
   'keydrift/no-flush': 'error',
   'keydrift/no-keys-command': 'error',
@@ -34,6 +39,8 @@ const recommendedRules: RuleLevels = {
 
 const strictRules: RuleLevels = {
   ...recommendedRules,
+  'keydrift/invalidate-after-write': 'error',
+  'keydrift/require-invalidation': 'error',
   'keydrift/require-ttl': 'error',
   'keydrift/no-inline-keys': 'error',
   'keydrift/no-unknown-keys': 'error',

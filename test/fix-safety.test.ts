@@ -102,6 +102,8 @@ async function collectRuleTestCases(): Promise<Case[]> {
 // registry deprecating product:{id}, cart:{cartId} and session:{sid}.
 
 const IO = "import { redis } from './redis.js';";
+const POOL = 'declare const pool: { query(text: string, values?: unknown[]): Promise<unknown> };';
+const UPDATE = "await pool.query('UPDATE products SET price = $1 WHERE id = $2', [price, id]);";
 const NR = "import { client } from './node-redis.js';";
 const own = (rule: RuleName, name: string, text: string, extra: Partial<Case> = {}): Case => ({
   from: 'test/fix-safety.test.ts',
@@ -171,6 +173,35 @@ const OWN_CASES: Case[] = [
     outputs: [code(IO, 'export async function f(id: string) {', "  const productKey = 'x';", '  return [productKey, await redis.get(`product:v2:${id}`)];', '}')],
   }),
   own('no-unknown-keys', 'in a .js file', code(IO, 'export const a = (id) => redis.del(`product:${id}`, `session:${id}`);'), { filename: SHOP_JS_FILE, flavour: 'js' }),
+  // invalidate-after-write: the suggestion moves a statement; moves meeting each other must still parse.
+  own('invalidate-after-write', 'two invalidations before one write', code(IO, POOL, 'export async function f(id: string, price: number) {', '  await redis.del(`product:v2:${id}`);', '  await redis.unlink(`product:v2:${id}`);', `  ${UPDATE}`, '}'), {
+    outputs: [
+      code(IO, POOL, 'export async function f(id: string, price: number) {', '  await redis.unlink(`product:v2:${id}`);', `  ${UPDATE}`, '  await redis.del(`product:v2:${id}`);', '}'),
+      code(IO, POOL, 'export async function f(id: string, price: number) {', '  await redis.del(`product:v2:${id}`);', `  ${UPDATE}`, '  await redis.unlink(`product:v2:${id}`);', '}'),
+    ],
+  }),
+  own('invalidate-after-write', 'an invalidation sharing its line with the write', code(IO, POOL, 'export async function f(id: string, price: number) {', `  await redis.del(\`product:v2:\${id}\`); ${UPDATE}`, '}')),
+  own('invalidate-after-write', 'CRLF line endings', code(IO, POOL, 'export async function f(id: string, price: number) {', '  await redis.del(`product:v2:${id}`);', `  ${UPDATE}`, '}').replace(/\n/g, '\r\n')),
+  own(
+    'invalidate-after-write',
+    'inside a transaction callback, and before BEGIN … COMMIT',
+    code(
+      IO,
+      POOL,
+      "import { PrismaClient } from '@prisma/client';",
+      'const prisma = new PrismaClient();',
+      'export async function f(id: string, price: number) {',
+      '  await prisma.$transaction(async (tx) => {',
+      '    await tx.product.update({ where: { id }, data: { price } });',
+      '    await redis.del(`product:v2:${id}`);',
+      '  });',
+      "  await pool.query('BEGIN');",
+      `  ${UPDATE}`,
+      '  await redis.unlink(`product:v2:${id}`);',
+      "  await pool.query('COMMIT');",
+      '}',
+    ),
+  ),
   own('no-unknown-keys', 'a file in a subfolder', code("import { redis } from '../redis.js';", 'export const a = (id: string) => redis.get(`cart:${id}`);'), { filename: fixture('shop', 'routes', 'cart.ts') }),
 ];
 
@@ -308,7 +339,7 @@ const FIXING_RULES = RULE_NAMES.filter(offersFixes);
 
 describe('fix safety', () => {
   it('collects the invalid cases of every rule that offers fixes or suggestions', () => {
-    expect(FIXING_RULES.sort()).toEqual(['no-inline-keys', 'no-keys-command', 'no-unknown-keys']);
+    expect(FIXING_RULES.sort()).toEqual(['invalidate-after-write', 'no-inline-keys', 'no-keys-command', 'no-unknown-keys']);
     for (const rule of FIXING_RULES) {
       expect(
         collected.filter((c) => c.rule === rule).length,

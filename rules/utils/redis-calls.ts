@@ -46,6 +46,19 @@ export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpressi
   }
 }
 
+/**
+ * The TypeScript tree and client context the file's Redis calls are described with (shared with
+ * the write-path adapter, write-paths.ts, so both see the same nodes); undefined when there is
+ * none. Never throws.
+ */
+export function typeScriptFile(context: AnyContext): { sourceFile: ts.SourceFile; ctx: ClientContext } | undefined {
+  try {
+    return fileState(context);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The syntactic filter run before any TypeScript work: `x.<command>(…)`, x not a built-in. */
 /**
  * The syntactic filter run before any TypeScript work: `x.<command>(…)`, x not a built-in, and

@@ -21,6 +21,7 @@ import {
 } from '../resolve/declarations.js';
 import { bindCall, calledFunction, EMPTY_ENV, propertyNameText, resolveKey, type Env } from '../resolve/resolve-key.js';
 import type { ClientKind, TtlInfo } from '../types.js';
+import { calleeName } from '../writes/callee.js';
 import { inlineTtl } from './ttl.js';
 
 export interface DraftKey {
@@ -489,13 +490,6 @@ function functionNameOf(fn: FunctionNode): string | undefined {
   return undefined;
 }
 
-function calleeName(call: ts.CallExpression): string | undefined {
-  const callee = skipOuterExpressions(call.expression);
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
-  return undefined;
-}
-
 /** The key arguments, per the command table, with the argument forms each client accepts. */
 function keyExpressions(command: CommandCall): ts.Expression[] {
   const { info } = command;
@@ -562,9 +556,24 @@ function matchPattern(args: readonly ts.Expression[]): ts.Expression[] {
   return [];
 }
 
+/**
+ * A listener rather than a channel: a function written inline, or a name that refers to one
+ * (node-redis `subscribe('ch', onMessage)`, `subscribe('ch', this.onMessage)`).
+ */
 function isFunctionLike(e: ts.Expression): boolean {
   const x = skipOuterExpressions(e);
-  return ts.isArrowFunction(x) || ts.isFunctionExpression(x);
+  if (ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return true;
+  if (ts.isPropertyAccessExpression(x) && skipOuterExpressions(x.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(x);
+    const member = cls && findClassMember(cls, x.name.text);
+    return member !== undefined && (ts.isMethodDeclaration(member) || (ts.isPropertyDeclaration(member) && member.initializer !== undefined && isFunctionLike(member.initializer)));
+  }
+  if (!ts.isIdentifier(x)) return false;
+  const binding = lookupName(x.text, x);
+  if (binding?.kind !== 'local') return false;
+  const decl = binding.node;
+  if (ts.isFunctionDeclaration(decl)) return true;
+  return ts.isVariableDeclaration(decl) && decl.initializer !== undefined && isFunctionNode(skipOuterExpressions(decl.initializer));
 }
 
 /** ioredis applies keyPrefix to keys but not to KEYS / SCAN patterns or channels. */

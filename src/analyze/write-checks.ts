@@ -154,8 +154,9 @@ export function eventsOf(model: WriteModel, fnId: string): Event[] {
 
 export function checkInvalidateAfterWrite(model: WriteModel, add: AddFinding): void {
   const reported = new Set<string>();
+  // One finding per invalidation: a publish reaching two families is one mistake.
   const report = (where: Located, family: number, message: string) => {
-    const key = `${where.file}:${where.line}:${where.column}:${family}`;
+    const key = `${where.file}:${where.line}:${where.column}`;
     if (reported.has(key)) return;
     reported.add(key);
     add('invalidate-after-write', 'warning', where, message, model.families[family].text);
