@@ -10,6 +10,7 @@ import { followImport, isFunctionNode, lookupName, skipOuterExpressions, type Fu
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { calleeName } from './callee.js';
 import { describeDbWrite, sqlControlOf } from './db-writes.js';
+import { transactionCallForCallback } from './orm-common.js';
 import type { DbWrite, SqlControl } from './types.js';
 
 export type LocalCacheKind = 'Map' | 'LRUCache' | 'NodeCache';
@@ -49,8 +50,7 @@ const CACHE_OPS: Record<string, CacheOp> = {
   reset: 'clear',
 };
 /** Methods whose function arguments run while the call runs (so their effects are the caller's). */
-const CALLBACK_RUNNERS = new Set(['$transaction', 'transaction', 'map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally']);
-const TRANSACTION_METHODS = new Set(['$transaction', 'transaction']);
+const CALLBACK_RUNNERS = new Set(['$transaction', 'transaction', 'withTransaction', 'map', 'forEach', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then', 'catch', 'finally']);
 const MESSAGE_EVENTS = new Set(['message', 'pmessage', 'smessage', 'messageBuffer', 'pmessageBuffer']);
 const LISTENER_SUBSCRIBES = new Set(['subscribe', 'pSubscribe', 'sSubscribe', 'psubscribe', 'ssubscribe']);
 
@@ -81,18 +81,6 @@ export function localCacheOf(expr: ts.Expression, ctx: ResolveContext): ts.Node 
     decl = cls && ts.isClassLike(cls) ? cls.members.find((m) => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === e.name.text) : undefined;
   }
   return decl && localCacheKind(decl) ? decl : undefined;
-}
-
-/** Every local cache declared in a file, with the name it is used by. */
-export function localCacheDeclarations(file: ts.SourceFile): { decl: ts.Node; name: string; kind: LocalCacheKind }[] {
-  const out: { decl: ts.Node; name: string; kind: LocalCacheKind }[] = [];
-  walk(file, (node) => {
-    if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && ts.isIdentifier(node.name)) {
-      const kind = localCacheKind(node);
-      if (kind) out.push({ decl: node, name: node.name.text, kind });
-    }
-  });
-  return out;
 }
 
 export interface CollectOptions {
@@ -163,7 +151,7 @@ function inspectCall(
     if (method && isMessageListenerRegistration(call, method, arg)) factsOf(callback).messageHandler = true;
     const runner = method ?? (ts.isIdentifier(callee) ? callee.text : undefined);
     if (runner && CALLBACK_RUNNERS.has(runner)) {
-      if (TRANSACTION_METHODS.has(runner)) factsOf(callback).transaction = true;
+      if (transactionCallForCallback(callback)) factsOf(callback).transaction = true;
       if (fn) factsOf(fn).callbacks.push({ node: call, callback, awaited: isAwaited(call) });
     }
   }
