@@ -19,7 +19,7 @@ import { toCheckSite, toRelative } from '../../src/analyze/analyze.js';
 import { discoverCallSites } from '../../src/analyze/discover.js';
 import type { CheckSite, Located } from '../../src/analyze/site.js';
 import { eventsOf, type AddFinding } from '../../src/analyze/write-checks.js';
-import { collectWriteFacts, type WriteFacts } from '../../src/analyze/write-facts.js';
+import { collectWriteFacts, WriteScan, type WriteFacts } from '../../src/analyze/write-facts.js';
 import { WriteModel } from '../../src/analyze/write-model.js';
 import { parseTemplate, templateShape, type Template } from '../../src/keys/template.js';
 import { lookupCommand } from '../../src/redis/commands.js';
@@ -28,6 +28,7 @@ import { isFunctionNode } from '../../src/resolve/declarations.js';
 import type { ResolveContext } from '../../src/resolve/resolve-key.js';
 import type { FindingRule } from '../../src/types.js';
 import { calleeName } from '../../src/writes/callee.js';
+import { describeDbWrite } from '../../src/writes/db-writes.js';
 import { enclosingFunctionNode, walk } from '../../src/writes/function-facts.js';
 import { typeScriptFile } from './redis-calls.js';
 
@@ -65,6 +66,8 @@ interface FileState {
   sites: CheckSite[];
   /** Calls discovery recognized as Redis commands (an unrecognized `x.del(k)` may invalidate, see collectWriteFacts). */
   redisCalls: ReadonlySet<ts.Node>;
+  /** The write scan discovery's walk fed (valid for facts without `invalidators`). */
+  scan: WriteScan;
   /** Write facts by the `invalidators` they were collected with (they widen the call filter). */
   facts: Map<string, WriteFacts>;
   /** Models by option set, with the registry each was built with. */
@@ -190,18 +193,32 @@ function fileState(context: AnyContext): FileState | undefined {
   let state: FileState | null = null;
   try {
     const file = typeScriptFile(context);
-    if (file) {
+    // Most files write no database: they are done after one cheap walk, with no discovery.
+    if (file && hasDatabaseWrite(file.sourceFile, file.ctx)) {
       const { sourceFile, ctx } = file;
       // Paths relative to the working directory, as the analyzer prints them (messages name them).
       const relative = (f: string) => toRelative(context.cwd, f);
       const redisCalls = new Set<ts.Node>();
-      const sites = discoverCallSites([sourceFile], ctx, new Set([sourceFile]), undefined, redisCalls).map((draft) => toCheckSite(draft, relative));
-      state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, redisCalls, facts: new Map(), models: new Map() };
+      const own = new Set([sourceFile]);
+      const scan = new WriteScan(own);
+      const sites = discoverCallSites([sourceFile], ctx, own, undefined, redisCalls, (node) => scan.visit(node)).map((draft) => toCheckSite(draft, relative));
+      state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, redisCalls, scan, facts: new Map(), models: new Map() };
     }
   } finally {
     files.set(sourceCode, state);
   }
   return state ?? undefined;
+}
+
+/** Whether any call or tagged template in the file writes a database (stops at the first). */
+function hasDatabaseWrite(file: ts.SourceFile, ctx: ResolveContext): boolean {
+  const stack: ts.Node[] = [file];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && describeDbWrite(node, ctx)) return true;
+    ts.forEachChild(node, (child) => void stack.push(child));
+  }
+  return false;
 }
 
 /** The analyzer's locator (analyze.ts): function ids must be the ones toCheckSite gives sites. */
@@ -222,7 +239,11 @@ function buildModel(state: FileState, registry: Registry | undefined, options: W
   let facts = state.facts.get(factsKey);
   if (!facts) {
     const { redisCalls } = state;
-    facts = collectWriteFacts([state.sourceFile], new Set([state.sourceFile]), state.ctx, state.locate, { effectNames: invalidators, isRedisCall: (call) => redisCalls.has(call) });
+    facts = collectWriteFacts([state.sourceFile], new Set([state.sourceFile]), state.ctx, state.locate, {
+      effectNames: invalidators,
+      scan: invalidators.size === 0 ? state.scan : undefined,
+      isRedisCall: (call) => redisCalls.has(call),
+    });
     state.facts.set(factsKey, facts);
   }
   if (facts.functions.every((f) => f.writes.length === 0)) return undefined;

@@ -134,7 +134,13 @@ export class WriteModel {
     const shape = templateShape(template);
     let found = this.familiesByShape.get(shape);
     if (!found) {
-      found = this.families.filter((family) => unify(template, family.template)).map((family) => family.index);
+      // Two templates that both start with literal text can only unify when it starts alike.
+      const first = leadingChar(template);
+      found = [];
+      for (const family of this.families) {
+        const other = leadingChar(family.template);
+        if ((first === undefined || other === undefined || first === other) && unify(template, family.template)) found.push(family.index);
+      }
       this.familiesByShape.set(shape, found);
     }
     return found;
@@ -226,4 +232,10 @@ export class WriteModel {
   displayName(id: string): string {
     return this.functions.get(id)?.name ?? 'an anonymous function';
   }
+}
+
+/** The first character of a template's literal start, or undefined when it starts with a hole. */
+function leadingChar(template: Template): string | undefined {
+  const first = template.segments[0];
+  return first?.kind === 'literal' ? first.text[0] : undefined;
 }
