@@ -33,7 +33,6 @@ export interface GraphFunction {
   facts: FunctionFacts | undefined;
   id: string;
   name: string | null;
-  where: Located | undefined;
   invalidations: Invalidation[];
   callers: { caller: string; where: Located }[];
 }
@@ -149,14 +148,13 @@ export class WriteModel {
   private collectFunctions(): void {
     const node = (id: string): GraphFunction => {
       let fn = this.functions.get(id);
-      if (!fn) this.functions.set(id, (fn = { facts: undefined, id, name: null, where: undefined, invalidations: [], callers: [] }));
+      if (!fn) this.functions.set(id, (fn = { facts: undefined, id, name: null, invalidations: [], callers: [] }));
       return fn;
     };
     for (const facts of this.facts.functions) {
       const fn = node(facts.id);
       fn.facts = facts;
       fn.name = facts.name;
-      fn.where = facts.where;
     }
     for (const facts of this.facts.functions) for (const call of facts.calls) node(call.callee).callers.push({ caller: facts.id, where: call.where });
     for (const site of this.sites) {
