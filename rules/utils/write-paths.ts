@@ -15,7 +15,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
-import { toCheckSite, toRelative } from '../../src/analyze/analyze.js';
+import { locator, toCheckSite, toRelative } from '../../src/analyze/analyze.js';
 import { discoverCallSites } from '../../src/analyze/discover.js';
 import type { CheckSite, Located } from '../../src/analyze/site.js';
 import { eventsOf, type AddFinding } from '../../src/analyze/write-checks.js';
@@ -25,11 +25,12 @@ import { parseTemplate, templateShape, type Template } from '../../src/keys/temp
 import { lookupCommand } from '../../src/redis/commands.js';
 import type { Registry, RegistryFamily } from '../../src/registry/types.js';
 import { isFunctionNode } from '../../src/resolve/declarations.js';
+import { forEachNode } from '../../src/resolve/walk.js';
 import type { ResolveContext } from '../../src/resolve/resolve-key.js';
 import type { FindingRule } from '../../src/types.js';
 import { calleeName } from '../../src/writes/callee.js';
 import { describeDbWrite } from '../../src/writes/db-writes.js';
-import { enclosingFunctionNode, walk } from '../../src/writes/function-facts.js';
+import { enclosingFunctionNode } from '../../src/writes/function-facts.js';
 import { typeScriptFile } from './redis-calls.js';
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -212,22 +213,7 @@ function fileState(context: AnyContext): FileState | undefined {
 
 /** Whether any call or tagged template in the file writes a database (stops at the first). */
 function hasDatabaseWrite(file: ts.SourceFile, ctx: ResolveContext): boolean {
-  const stack: ts.Node[] = [file];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && describeDbWrite(node, ctx)) return true;
-    ts.forEachChild(node, (child) => void stack.push(child));
-  }
-  return false;
-}
-
-/** The analyzer's locator (analyze.ts): function ids must be the ones toCheckSite gives sites. */
-function locator(relative: (file: string) => string): (node: ts.Node) => Located {
-  return (node) => {
-    const sf = node.getSourceFile();
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    return { file: relative(sf.fileName), line: line + 1, column: character + 1 };
-  };
+  return forEachNode(file, (node) => (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && describeDbWrite(node, ctx) !== undefined);
 }
 
 function buildModel(state: FileState, registry: Registry | undefined, options: WriteRuleOptions): FileWritePaths | undefined {
@@ -299,7 +285,7 @@ function invalidatorSites(state: FileState, registry: Registry | undefined, name
   const templates: Template[] = [...(registry?.families ?? []).map((f) => f.template), ...state.sites.filter((s) => !s.info.channels).flatMap((s) => s.keys.flatMap((k) => k.templates))];
   if (templates.length === 0) return [];
   const out: CheckSite[] = [];
-  walk(state.sourceFile, (node) => {
+  forEachNode(state.sourceFile, (node) => {
     if (!ts.isCallExpression(node)) return;
     const name = calleeName(node);
     if (name === undefined || !names.has(name)) return;
@@ -329,7 +315,7 @@ function inlineCallbacks({ sourceFile, locate }: FileState, facts: WriteFacts): 
     return `${at.file}:${at.line}:${at.column}`;
   };
   const functions = new Map<string, ts.Node>();
-  walk(sourceFile, (node) => {
+  forEachNode(sourceFile, (node) => {
     if (isFunctionNode(node)) functions.set(id(node), node);
   });
   const out = new Set<string>();

@@ -80,7 +80,7 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
 }
 
 /** A node's position as plain data: relative file, 1-based line and column of its start. */
-function locator(relative: (file: string) => string): (node: ts.Node) => Located {
+export function locator(relative: (file: string) => string): (node: ts.Node) => Located {
   return (node) => {
     const sf = node.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));

@@ -22,6 +22,7 @@ import {
 import { bindCall, calledFunction, EMPTY_ENV, propertyNameText, resolveKey, type Env } from '../resolve/resolve-key.js';
 import type { ClientKind, TtlInfo } from '../types.js';
 import { calleeName } from '../writes/callee.js';
+import { forEachNode } from '../resolve/walk.js';
 import { inlineTtl } from './ttl.js';
 
 export interface DraftKey {
@@ -103,23 +104,6 @@ function passesParameter(call: ts.CallExpression): boolean {
   }
   if (names.size === 0) return false;
   return call.arguments.some((arg) => forEachNode(arg, (node) => ts.isIdentifier(node) && names.has(node.text)));
-}
-
-/**
- * Visits `root` and everything below it in source order (pre-order) until `visit` returns true,
- * with a work list rather than recursion: a 5,000-deep `'a' + 'b' + …` is a 5,000-deep tree.
- */
-function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | void): boolean {
-  const stack: ts.Node[] = [root];
-  const push = (child: ts.Node): void => void stack.push(child);
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visit(node)) return true;
-    const start = stack.length;
-    ts.forEachChild(node, push);
-    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
-  }
-  return false;
 }
 
 export interface CommandCall {

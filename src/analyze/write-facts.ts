@@ -7,8 +7,9 @@
 import ts from 'typescript';
 import type { FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
+import { forEachNode } from '../resolve/walk.js';
 import { calleeName, functionCallName, resolveCallee } from '../writes/callee.js';
-import { collectFileFacts, localCacheKind, walk, type CacheOp, type LocalCacheKind } from '../writes/function-facts.js';
+import { collectFileFacts, localCacheKind, type CacheOp, type LocalCacheKind } from '../writes/function-facts.js';
 import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
 import { isCandidateMethod } from './discover.js';
 import type { Located } from './site.js';
@@ -78,7 +79,7 @@ export function collectWriteFacts(
   let scan = options.scan;
   if (!scan) {
     const fresh = new WriteScan(own, options.effectNames);
-    for (const file of files) walk(file, (node) => fresh.visit(node));
+    for (const file of files) forEachNode(file, (node) => fresh.visit(node));
     scan = fresh;
   }
   const { cacheDecls, nodesOf } = scan;

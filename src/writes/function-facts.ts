@@ -8,6 +8,7 @@
 import ts from 'typescript';
 import { followImport, isFunctionNode, lookupName, skipOuterExpressions, type FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
+import { forEachNode } from '../resolve/walk.js';
 import { calleeName } from './callee.js';
 import { describeDbWrite, sqlControlOf } from './db-writes.js';
 import { transactionCallForCallback } from './orm-common.js';
@@ -126,7 +127,7 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
   };
   if (options.nodes) options.nodes.forEach(visit);
   else {
-    walk(file, (node) => {
+    forEachNode(file, (node) => {
       if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) visit(node);
     });
   }
@@ -207,18 +208,5 @@ export function isAwaited(node: ts.Node): boolean {
     else if (ts.isArrowFunction(p) && p.body === n) return true;
     else if (ts.isArrayLiteralExpression(p) && p.parent && ts.isCallExpression(p.parent)) n = p.parent;
     else return false;
-  }
-}
-
-/** Pre-order walk with a work list (no recursion: generated code nests thousands deep). */
-export function walk(root: ts.Node, visit: (node: ts.Node) => void): void {
-  const stack: ts.Node[] = [root];
-  const push = (child: ts.Node): void => void stack.push(child);
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    visit(node);
-    const start = stack.length;
-    ts.forEachChild(node, push);
-    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
   }
 }
