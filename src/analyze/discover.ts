@@ -84,15 +84,29 @@ export function discoverCallSites(
   const sites: SiteDraft[] = [];
   const discarded: SiteDraft[] = [];
   const wrappers = new Map<FunctionNode, WrapperSite[]>();
+  const redisCalls = recognized ?? new Set<ts.Node>();
+  // Own calls by the name they call, so wrapper layers find their callers without another walk.
+  const callsByName = new Map<string, OrderedCall[]>();
+  let order = 0;
   for (const [index, file] of files.entries()) {
     onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
     forEachNode(file, (node) => {
       onNode?.(node);
-      if (ts.isCallExpression(node) && (isOwn || passesParameter(node))) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, recognized);
+      if (!ts.isCallExpression(node)) return;
+      if (isOwn) {
+        const name = calleeName(node);
+        if (name !== undefined) {
+          const entry = { call: node, order: order++ };
+          const calls = callsByName.get(name);
+          if (calls) calls.push(entry);
+          else callsByName.set(name, [entry]);
+        }
+      }
+      if (isOwn || passesParameter(node)) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, redisCalls);
     });
   }
-  if (wrappers.size > 0) expandWrappers(own ? files.filter((f) => own.has(f)) : files, ctx, wrappers, sites);
+  if (wrappers.size > 0) expandWrappers(callsByName, ctx, wrappers, sites, redisCalls);
   return sites;
 }
 
@@ -119,10 +133,10 @@ function inspectCall(
   ctx: ClientContext,
   sites: SiteDraft[],
   wrappers: Map<FunctionNode, WrapperSite[]>,
-  recognized: Set<ts.Node> | undefined,
+  recognized: Set<ts.Node>,
 ): void {
   for (const command of describeRedisCall(call, file, ctx)) {
-    recognized?.add(call);
+    recognized.add(call);
     if (command.passesKeyThrough) addWrapper(command.command, call, command.client, ctx, wrappers);
     else sites.push(command.site);
   }
@@ -182,7 +196,16 @@ function commandsOf(call: ts.CallExpression, method: string): CommandCall[] {
     });
   }
   const info = lookupCommand(method);
-  return info ? [{ info, args, node: call }] : [];
+  if (!info || (info.requiresKey && !couldBeKey(args[0]))) return [];
+  return [{ info, args, node: call }];
+}
+
+/**
+ * A command that needs a key and is called without one, or with a function where the key goes,
+ * is some other `sort` / `get`: `items.sort()`, `items.sort((a, b) => a - b)`.
+ */
+function couldBeKey(arg: ts.Expression | undefined): boolean {
+  return arg !== undefined && !isFunctionNode(skipOuterExpressions(arg));
 }
 
 function rawCommand(elements: ts.Expression[], node: ts.Node): CommandCall[] {
@@ -198,6 +221,8 @@ function rawCommand(elements: ts.Expression[], node: ts.Node): CommandCall[] {
  * Asking the checker only then keeps a typed run to the calls that need it.
  */
 function recognizeClient(callee: ts.PropertyAccessExpression, ctx: ClientContext, receiver: ts.Expression = callee.expression): ClientValue | undefined {
+  const classified = ctx.classify?.(receiver);
+  if (classified !== undefined) return classified ?? undefined;
   const flow = clientOf(receiver, ctx);
   if (flow) return flow;
   if (ctx.checker && !plainlyNotAClient(receiver, ctx, 0)) {
@@ -338,22 +363,37 @@ function addWrapper(command: CommandCall, call: ts.CallExpression, client: Clien
   wrappers.set(fn, list);
 }
 
+/** A call with its place in the walk (files in order, each in pre-order). */
+interface OrderedCall {
+  call: ts.CallExpression;
+  order: number;
+}
+
 /** Follows wrapper layers to their callers, which carry the resolved templates. */
-function expandWrappers(files: readonly ts.SourceFile[], ctx: ClientContext, wrappers: Map<FunctionNode, WrapperSite[]>, sites: SiteDraft[]): void {
+function expandWrappers(
+  callsByName: ReadonlyMap<string, readonly OrderedCall[]>,
+  ctx: ClientContext,
+  wrappers: Map<FunctionNode, WrapperSite[]>,
+  sites: SiteDraft[],
+  redisCalls: ReadonlySet<ts.Node>,
+): void {
   let pending = wrappers;
   for (let layer = 0; layer < MAX_WRAPPER_LAYERS && pending.size > 0; layer++) {
-    const names = new Set([...pending.keys()].map(functionNameOf).filter((n): n is string => !!n));
+    // Fewest arguments a caller must pass to reach a key parameter, per wrapper name.
+    const minArgs = new Map<string, number>();
+    for (const [fn, list] of pending) {
+      const name = functionNameOf(fn);
+      if (!name) continue;
+      const needed = Math.min(...list.map((w) => w.keyParam + 1));
+      minArgs.set(name, Math.min(needed, minArgs.get(name) ?? Infinity));
+    }
+    const calls = [...minArgs]
+      .flatMap(([name, needed]) => (callsByName.get(name) ?? []).filter(({ call }) => call.arguments.length >= needed && !redisCalls.has(call)))
+      .sort((a, b) => a.order - b.order);
     const next = new Map<FunctionNode, WrapperSite[]>();
-    for (const file of files) {
-      forEachNode(file, (node) => {
-        if (ts.isCallExpression(node)) {
-          const name = calleeName(node);
-          if (name && names.has(name)) {
-            const target = wrapperTarget(node, ctx, pending);
-            if (target) expandCall(node, file, pending.get(target)!, ctx, sites, next);
-          }
-        }
-      });
+    for (const { call } of calls) {
+      const target = wrapperTarget(call, ctx, pending);
+      if (target) expandCall(call, call.getSourceFile(), pending.get(target)!, ctx, sites, next);
     }
     pending = next;
   }
@@ -394,27 +434,33 @@ function expandCall(call: ts.CallExpression, file: ts.SourceFile, inner: Wrapper
   }
 }
 
-/** The wrapper a call invokes: by the checker, by syntax, or by the receiver's class. */
+/**
+ * The wrapper a call invokes: by syntax (the function called, or the method of the receiver's
+ * class), and only when syntax cannot name the callee, by the checker: most calls by a wrapper's
+ * name (`get`, `set`) are answered without a type query.
+ */
 function wrapperTarget(call: ts.CallExpression, ctx: ClientContext, wrappers: Map<FunctionNode, WrapperSite[]>): FunctionNode | undefined {
-  if (ctx.checker) {
-    try {
-      const callee = skipOuterExpressions(call.expression);
-      const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-      for (const decl of ctx.checker.getSymbolAtLocation(nameNode)?.declarations ?? []) {
-        const fn = isFunctionNode(decl) ? decl : ts.isVariableDeclaration(decl) && decl.initializer && isFunctionNode(decl.initializer) ? decl.initializer : undefined;
-        if (fn && wrappers.has(fn)) return fn;
-      }
-    } catch {
-      // fall through to the syntactic answer
-    }
-  }
   const direct = calledFunction(call, { ctx });
-  if (direct && wrappers.has(direct)) return direct;
+  if (direct) return wrappers.has(direct) ? direct : undefined;
   const callee = skipOuterExpressions(call.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return undefined;
-  const cls = instanceClassOf(callee.expression, ctx, 0);
-  const member = cls && findClassMember(cls, callee.name.text, false);
-  return member && ts.isMethodDeclaration(member) && wrappers.has(member) ? member : undefined;
+  if (ts.isPropertyAccessExpression(callee)) {
+    const cls = instanceClassOf(callee.expression, ctx, 0);
+    const member = cls && findClassMember(cls, callee.name.text, false);
+    if (member) return ts.isMethodDeclaration(member) && wrappers.has(member) ? member : undefined;
+    // A Map's or an array's `get` / `set` is no wrapper of the project's.
+    if (plainlyNotAClient(callee.expression, ctx, 0)) return undefined;
+  }
+  if (!ctx.checker) return undefined;
+  try {
+    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    for (const decl of ctx.checker.getSymbolAtLocation(nameNode)?.declarations ?? []) {
+      const fn = isFunctionNode(decl) ? decl : ts.isVariableDeclaration(decl) && decl.initializer && isFunctionNode(decl.initializer) ? decl.initializer : undefined;
+      if (fn && wrappers.has(fn)) return fn;
+    }
+  } catch {
+    // no answer from the checker: not a wrapper call as far as keydrift can tell
+  }
+  return undefined;
 }
 
 /** The class an expression is an instance of: `new CacheService()`, a typed field or parameter. */

@@ -68,6 +68,14 @@ const PIPELINE_TYPES = new Set(['ChainableCommander', 'Pipeline', 'RedisClientMu
 export interface ClientContext extends ResolveContext {
   memo: Map<ts.Node, ClientValue | null>;
   extraPackages: ExtraClientPackages;
+  /**
+   * Asked first about the receiver of a Redis-named method call (recognizeClient in
+   * src/analyze/discover.ts), only after the method name passed the command filter: a client,
+   * `null` for certainly not a client, `undefined` for no opinion (data flow and the checker
+   * decide). The ESLint rules set it from `settings.keydrift.clientTypes` / `ignoredClientTypes`
+   * (rules/utils/client-types.ts). Must not throw.
+   */
+  classify?: (receiver: ts.Expression) => ClientValue | null | undefined;
 }
 
 export function createClientContext(graph: ModuleGraph, checker?: ts.TypeChecker, extraPackages: ExtraClientPackages = {}): ClientContext {

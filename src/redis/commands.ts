@@ -5,6 +5,7 @@
  * Redis's flags do not carry (delete vs write, expiry, danger).
  */
 import * as commandTable from '@ioredis/commands';
+import { createRequire } from 'node:module';
 import type { Access } from '../types.js';
 
 export interface CommandInfo {
@@ -18,6 +19,8 @@ export interface CommandInfo {
   danger?: 'keys' | 'flush';
   /** Arguments that are pub/sub channels rather than keys. */
   channels?: 'first' | 'all';
+  /** Its first argument is a key it cannot do without (`SORT key`, not `FLUSHALL`). */
+  requiresKey: boolean;
 }
 
 const DELETE_COMMANDS = new Set(['del', 'unlink', 'getdel', 'hdel', 'json.del', 'json.forget']);
@@ -79,7 +82,7 @@ function buildInfo(name: string): CommandInfo | undefined {
   if (NOT_CALL_SITES.has(name)) return undefined;
   if (name in MODULE_COMMANDS) {
     const access = MODULE_COMMANDS[name];
-    return { name, access, createsValue: access === 'write', setsExpiry: false };
+    return { name, access, createsValue: access === 'write', setsExpiry: false, requiresKey: !name.startsWith('ft.') };
   }
   if (!commandTable.exists(name)) return undefined;
   const flag = (f: string) => commandTable.hasFlag(name, f);
@@ -88,12 +91,22 @@ function buildInfo(name: string): CommandInfo | undefined {
     access: classify(name, flag),
     createsValue: flag('write') && flag('denyoom') && !DELETE_COMMANDS.has(name),
     setsExpiry: EXPIRE_COMMANDS.has(name),
+    requiresKey: firstKeyPosition(name) === 1,
   };
   if (name === 'keys') info.danger = 'keys';
   if (name === 'flushall' || name === 'flushdb') info.danger = 'flush';
   if (name === 'publish' || name === 'spublish') info.channels = 'first';
   if (name === 'subscribe' || name === 'ssubscribe' || name === 'psubscribe' || name === 'unsubscribe') info.channels = 'all';
   return info;
+}
+
+// The table's own data (key positions), which its API does not expose; require() keeps Node 20
+// from warning about JSON imports.
+const commandSpecs = createRequire(import.meta.url)('@ioredis/commands/built/commands.json') as Record<string, { keyStart?: number } | undefined>;
+
+/** Where the command's first key sits in Redis's own metadata (0: it takes none at a fixed place). */
+function firstKeyPosition(name: string): number {
+  return commandSpecs[name]?.keyStart ?? 0;
 }
 
 function classify(name: string, flag: (f: string) => boolean): Access {

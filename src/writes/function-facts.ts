@@ -170,8 +170,10 @@ function inspectCall(
       }
     }
   }
-  if (fn && method && INVALIDATION_METHODS.has(method) && options.isRedisCall && !options.isRedisCall(call)) factsOf(fn).opaqueInvalidation = true;
-  if (fn && name && (!options.keepCall || options.keepCall(name))) factsOf(fn).calls.push({ node: call, name, awaited: isAwaited(call) });
+  const isRedisCall = options.isRedisCall?.(call);
+  if (fn && method && INVALIDATION_METHODS.has(method) && isRedisCall === false) factsOf(fn).opaqueInvalidation = true;
+  // A Redis command runs in the client, never in project code: no edge to resolve.
+  if (fn && name && !isRedisCall && (!options.keepCall || options.keepCall(name))) factsOf(fn).calls.push({ node: call, name, awaited: isAwaited(call) });
 }
 
 function isMessageListenerRegistration(call: ts.CallExpression, method: string, arg: ts.Expression): boolean {

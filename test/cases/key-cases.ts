@@ -205,4 +205,20 @@ export const keyCases: KeyCase[] = [
     files: { 'src/main.ts': `${IOREDIS}export async function f(id: string) { await redis.publish('cache:invalidate', id); await redis.subscribe('cache:invalidate'); }` },
     expected: ['publish cache:invalidate', 'subscribe cache:invalidate'],
   },
+  {
+    name: 'a command that needs a key, called without one or with a callback, is not a Redis call',
+    files: { 'src/main.ts': `${IOREDIS}export async function f(id: string, items: number[]) { await redis.sort(\`list:\${id}\`); (redis as any).sort(); items.sort((a, b) => a - b); }` },
+    expected: ['sort list:{id}'],
+  },
+  {
+    name: 'a literal default or an element of string[] is a hole, not a type query',
+    files: { 'src/main.ts': `${IOREDIS}export async function f(ids: readonly string[], locale = 'en') { for (const id of ids) await redis.get(\`summary:\${id}:\${locale}\`); await redis.mget(ids.map((i) => \`product:\${i}\`)); }` },
+    expected: ['get summary:{id}:{locale}', 'mget product:{i}'],
+  },
+  {
+    name: 'elements of a finite-union array are expanded with types',
+    files: { 'src/main.ts': `${IOREDIS}export type Region = 'eu' | 'us';\nexport async function f(regions: Region[]) { for (const r of regions) await redis.del(\`price:\${r}\`); await redis.mget(regions.map((g) => \`rate:\${g}\`)); }` },
+    expected: ['del price:eu price:us', 'mget rate:eu rate:us'],
+    typedOnly: true,
+  },
 ];
