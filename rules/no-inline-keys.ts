@@ -1,16 +1,44 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
 import { matchFamily } from '../src/registry/load.js';
-import { builderCall, builderFor, builderNameFree, buildersIn, importFix } from './utils/builders.js';
+import { builderCall, builderFor, builderNameFree, buildersIn, buildersNamed, calledKeySource, importFix, isBuilderCall, uniqueBuilders } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource } from './utils/key-expressions.js';
-import { isSynthesized, rangeOf, redisCommandsAt } from './utils/redis-calls.js';
-import { builderModules, registryFor } from './utils/settings.js';
+import { isSynthesized, rangeOf, redisCommandsAt, typeScriptFile } from './utils/redis-calls.js';
+import { builderConfig, registryFor, type BuilderConfig, type BuilderEntry } from './utils/settings.js';
 
-type Options = [{ builders?: string[]; allowedPatterns?: string[] }];
-type MessageId = 'inlineKey' | 'inlineKeyVariable' | 'useBuilder';
+type Options = [{ builders?: BuilderEntry[]; allowedPatterns?: string[] }];
+type MessageId = 'inlineKey' | 'inlineKeyVariable' | 'notBuilder' | 'useBuilder';
+
+const fileSpecifierSchema = typeOrValueSpecifiersSchema.items.oneOf[1];
+
+/**
+ * A builder function entry: typescript-eslint's `file` and `package` TypeOrValueSpecifier shapes
+ * (`typeOrValueSpecifiersSchema`; a builder is never in `lib`), as one object so that
+ * eslint-doc-generator lists each property once. The two shapes are told apart in `oneOf` with
+ * `patternProperties`, which the generator does not list as options.
+ */
+const builderFunctionSchema: JSONSchema.JSONSchema4 = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', enum: ['file', 'package'], description: 'Builder entry: where the builder function is declared: a project file, or a package.' },
+    name: {
+      ...(fileSpecifierSchema.properties.name as JSONSchema.JSONSchema4),
+      description: 'Builder entry: the function name(s); a class or object name covers all its members, `Class.member` one of them.',
+    },
+    path: { type: 'string', description: 'Builder entry (`from: "file"`): the declaring file, relative to the working directory; without it, any project file.' },
+    package: { type: 'string', description: 'Builder entry (`from: "package"`): the package the builder is imported from.' },
+  },
+  required: ['from', 'name'],
+  additionalProperties: false,
+  oneOf: [
+    { type: 'object', patternProperties: { '^from$': { type: 'string', enum: ['file'] } }, not: { type: 'object', required: ['package'] } },
+    { type: 'object', patternProperties: { '^from$': { type: 'string', enum: ['package'] } }, required: ['package'], not: { type: 'object', required: ['path'] } },
+  ],
+};
 
 export default createRule<Options, MessageId>({
   name: 'no-inline-keys',
@@ -21,6 +49,7 @@ export default createRule<Options, MessageId>({
     messages: {
       inlineKey: 'Key `{{key}}` is written inline; build it with a key builder so reads and invalidations cannot drift apart.',
       inlineKeyVariable: 'Key `{{key}}` comes from a string built in this function; build it with a key builder so reads and invalidations cannot drift apart.',
+      notBuilder: 'Key `{{key}}` comes from `{{callee}}`, which is not one of the configured key builders; build it with a key builder so reads and invalidations cannot drift apart.',
       useBuilder: 'Use the key builder: `{{text}}`.',
     },
     schema: [
@@ -29,8 +58,9 @@ export default createRule<Options, MessageId>({
         properties: {
           builders: {
             type: 'array',
-            items: { type: 'string' },
-            description: 'Key-builder modules, relative to the working directory (default: settings.keydrift.builders, else the registry\'s "builders").',
+            items: { type: ['string', 'object'], oneOf: [{ type: 'string' }, builderFunctionSchema] },
+            description:
+              'Key builders: module paths relative to the working directory, and builder functions (the `from`, `name`, `path`, `package` objects below); once a function is named, a key from any other call must come from a builder. Default: settings.keydrift.builders, else the registry\'s "builders".',
           },
           allowedPatterns: {
             type: 'array',
@@ -52,6 +82,9 @@ export default createRule<Options, MessageId>({
         return [];
       }
     });
+    // Read on the first Redis call only: most files have none.
+    let builders: BuilderConfig | undefined;
+    const isAllowed = (templates: Template[]) => templates.some((t) => allowed.some((pattern) => unify(t, pattern)));
     return {
       CallExpression(node) {
         for (const command of redisCommandsAt(context, node)) {
@@ -59,10 +92,15 @@ export default createRule<Options, MessageId>({
           if (info.access === 'scan' || info.channels || info.danger) continue;
           command.keyExprs.forEach((expr, index) => {
             const source = inlineSource(expr);
+            if (!source) {
+              builders ??= builderConfig(context, options.builders);
+              if (builders.functions.length > 0) checkBuilderCall(expr, index, builders);
+              return;
+            }
             // Syntax first; resolving the keys (and spotting a wrapper's pass-through) costs more.
-            if (!source || command.passesKeyThrough) return;
+            if (command.passesKeyThrough) return;
             const templates = command.site.keys[index]?.templates ?? [];
-            if (templates.some((t) => allowed.some((pattern) => unify(t, pattern)))) return;
+            if (isAllowed(templates)) return;
             const template = templates[0];
             const [start, end] = rangeOf(expr);
             const key = template ? formatTemplate(template) : context.sourceCode.text.slice(...rangeOf(source));
@@ -74,6 +112,22 @@ export default createRule<Options, MessageId>({
               suggest: template && templates.length === 1 && !isSynthesized(source) ? builderSuggestion(context, source, template, options.builders) : [],
             });
           });
+
+          /** With builder functions configured, a key from a call must come from one of them. */
+          function checkBuilderCall(expr: ts.Expression, index: number, config: BuilderConfig): void {
+            const call = calledKeySource(expr);
+            const file = call && typeScriptFile(context);
+            if (!call || !file || isSynthesized(call) || isBuilderCall(call, config, file.ctx.graph)) return;
+            if (command.passesKeyThrough) return;
+            const templates = command.site.keys[index]?.templates ?? [];
+            if (isAllowed(templates)) return;
+            const [start, end] = rangeOf(call);
+            context.report({
+              loc: { start: context.sourceCode.getLocFromIndex(start), end: context.sourceCode.getLocFromIndex(end) },
+              messageId: 'notBuilder',
+              data: { key: templates.length === 1 ? formatTemplate(templates[0]) : context.sourceCode.text.slice(start, end), callee: calleeText(call) },
+            });
+          }
         }
       },
     };
@@ -85,11 +139,12 @@ function builderSuggestion(
   context: Parameters<typeof registryFor>[0],
   source: ts.Expression,
   template: Template,
-  builderOption: string[] | undefined,
+  builderOption: BuilderEntry[] | undefined,
 ): TSESLint.SuggestionReportDescriptor<MessageId>[] {
   const registry = registryFor(context);
   if (!registry || !matchFamily(registry, template)) return [];
-  const builder = builderFor(buildersIn(builderModules(context, builderOption)), template);
+  const config = builderConfig(context, builderOption);
+  const builder = builderFor(uniqueBuilders([...buildersIn(config.modules), ...buildersNamed(config.functions)]), template);
   const texts = holeTexts(source, template);
   const text = builder && texts && builderCall(builder, template, texts);
   const range = rangeOf(source);
@@ -102,4 +157,10 @@ function builderSuggestion(
       fix: (fixer) => [fixer.replaceTextRange(range, text), importFix(fixer, program, builder, context.filename)].filter((f): f is TSESLint.RuleFix => !!f),
     },
   ];
+}
+
+/** `productKey`, `CacheKeys.cart`, `productKey(id).toLowerCase`: the called expression as written. */
+function calleeText(call: ts.CallExpression): string {
+  const text = call.expression.getText();
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

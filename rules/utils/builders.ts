@@ -4,14 +4,26 @@
  * exported object) with the template its `return` produces, parameters as holes. Builder
  * modules are parsed once per process and again only when they change on disk.
  */
-import path from 'node:path';
+import nodePath from 'node:path';
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { templateShape, type Template } from '../../src/keys/template.js';
-import { isFunctionNode, isStatic, returnExpressions, skipOuterExpressions, type FunctionNode } from '../../src/resolve/declarations.js';
+import {
+  followImport,
+  isFunctionNode,
+  isStatic,
+  lookupExport,
+  lookupName,
+  returnExpressions,
+  skipOuterExpressions,
+  type ExportTarget,
+  type FunctionNode,
+  type ModuleGraph,
+} from '../../src/resolve/declarations.js';
 import { propertyNameText, resolveKey } from '../../src/resolve/resolve-key.js';
 import { diskGraph, parseFromDisk } from './disk-graph.js';
 import { createFileCache } from './file-cache.js';
+import type { BuilderConfig, BuilderFunctionSpecifier } from './settings.js';
 
 export interface Builder {
   /** How a call is written: `productKey`, `CacheKeys.product`. */
@@ -34,6 +46,30 @@ const buildersOfModule = createFileCache((file, exists): Builder[] => {
 
 export function buildersIn(moduleFiles: string[]): Builder[] {
   return moduleFiles.flatMap(buildersOfModule);
+}
+
+/**
+ * The builders of the named builder functions that have a `path` (for the suggestions): a name
+ * covers a function (`productKey`), a class or object's members (`CacheKeys`) or one member
+ * (`CacheKeys.product`).
+ */
+export function buildersNamed(functions: readonly BuilderFunctionSpecifier[]): Builder[] {
+  return functions.flatMap((spec) => {
+    if (spec.from !== 'file' || spec.path === undefined) return [];
+    const names = specifierNames(spec);
+    return buildersOfModule(spec.path).filter((b) => names.includes(b.callee) || names.includes(b.importName));
+  });
+}
+
+/** Builders listed twice (a module and one of its functions) count once. */
+export function uniqueBuilders(builders: Builder[]): Builder[] {
+  const seen = new Set<string>();
+  return builders.filter((b) => {
+    const id = `${b.moduleFile}\0${b.callee}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /** The builder whose template has the same shape as `template`, if exactly one does. */
@@ -75,7 +111,7 @@ export function builderNameFree(sourceCode: Readonly<TSESLint.SourceCode>, index
     if (def.node.type !== 'ImportSpecifier' || def.parent?.type !== 'ImportDeclaration') return false;
     const imported = def.node.imported.type === 'Identifier' ? def.node.imported.name : def.node.imported.value;
     const from = def.parent.source.value;
-    return imported === builder.importName && from.startsWith('.') && stem(path.resolve(path.dirname(lintedFile), from)) === stem(builder.moduleFile);
+    return imported === builder.importName && from.startsWith('.') && stem(nodePath.resolve(nodePath.dirname(lintedFile), from)) === stem(builder.moduleFile);
   });
 }
 
@@ -89,7 +125,7 @@ export function importFix(
   const imports = program.body.filter((s): s is TSESTree.ImportDeclaration => s.type === 'ImportDeclaration');
   const bound = imports.some((i) => i.specifiers.some((s) => s.local.name === builder.importName));
   if (bound) return undefined;
-  let specifier = path.relative(path.dirname(lintedFile), builder.moduleFile).split(path.sep).join('/');
+  let specifier = nodePath.relative(nodePath.dirname(lintedFile), builder.moduleFile).split(nodePath.sep).join('/');
   if (!specifier.startsWith('.')) specifier = `./${specifier}`;
   const usesJsExtension = imports.some((i) => typeof i.source.value === 'string' && i.source.value.startsWith('.') && i.source.value.endsWith('.js'));
   specifier = specifier.replace(/\.[mc]?tsx?$/, usesJsExtension ? '.js' : '');
@@ -146,4 +182,110 @@ function collectBuilders(file: string): Builder[] {
 
 function isExported(statement: ts.Statement): boolean {
   return ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
+
+// --- builder calls --------------------------------------------------------------------------
+
+/**
+ * The call a key comes from: the key expression itself (`productKey(id)`, `await keyFor(id)`),
+ * or the initializer of a local variable inside a function (`const key = productKey(id)`).
+ */
+export function calledKeySource(expr: ts.Expression): ts.CallExpression | undefined {
+  const direct = callOf(expr);
+  if (direct) return direct;
+  const e = skipOuterExpressions(expr);
+  if (!ts.isIdentifier(e)) return undefined;
+  const binding = lookupName(e.text, e);
+  if (binding?.kind !== 'local' || !ts.isVariableDeclaration(binding.node) || !binding.node.initializer) return undefined;
+  // Module-level constants are a registry of sorts, as for inline strings.
+  if (!insideFunction(binding.node)) return undefined;
+  return callOf(binding.node.initializer);
+}
+
+function callOf(expr: ts.Expression): ts.CallExpression | undefined {
+  let e = skipOuterExpressions(expr);
+  if (ts.isAwaitExpression(e)) e = skipOuterExpressions(e.expression);
+  return ts.isCallExpression(e) ? e : undefined;
+}
+
+function insideFunction(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return true;
+  return false;
+}
+
+/** Where a called function comes from: its file and / or package, and the names it goes by. */
+interface CalleeOrigin {
+  /** The declaring file, when keydrift can follow the import (or a relative import's target). */
+  file?: string;
+  /** The import specifier, for an import that is not relative. */
+  pkg?: string;
+  /** `productKey`; `CacheKeys` and `CacheKeys.cart` for `CacheKeys.cart(…)`. */
+  names: string[];
+}
+
+/**
+ * Whether a call calls a configured builder: a function declared in a builder module, or one a
+ * builder function specifier names. Calls keydrift cannot trace to a declaration or an import
+ * (`(0, f)(…)`, `fns[i](…)`, a global) are not builder calls.
+ */
+export function isBuilderCall(call: ts.CallExpression, config: BuilderConfig, graph: ModuleGraph): boolean {
+  const origin = calleeOrigin(call, graph);
+  if (!origin) return false;
+  if (origin.file && config.modules.some((m) => sameModule(origin.file!, m))) return true;
+  return config.functions.some((spec) => {
+    if (!origin.names.some((n) => specifierNames(spec).includes(n))) return false;
+    if (spec.from === 'package') return origin.pkg !== undefined && (origin.pkg === spec.package || origin.pkg.startsWith(`${spec.package}/`));
+    if (!origin.file) return false;
+    return spec.path === undefined ? !/[\\/]node_modules[\\/]/.test(origin.file) : sameModule(origin.file, spec.path);
+  });
+}
+
+function specifierNames(spec: BuilderFunctionSpecifier): string[] {
+  return typeof spec.name === 'string' ? [spec.name] : spec.name;
+}
+
+function calleeOrigin(call: ts.CallExpression, graph: ModuleGraph): CalleeOrigin | undefined {
+  const members: string[] = [];
+  let e = skipOuterExpressions(call.expression);
+  while (ts.isPropertyAccessExpression(e)) {
+    members.unshift(e.name.text);
+    e = skipOuterExpressions(e.expression);
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const binding = lookupName(e.text, e);
+  if (!binding) return undefined;
+  if (binding.kind === 'local') return { file: e.getSourceFile().fileName, names: dottedNames([e.text], members) };
+  const pkg = /^[./]/.test(binding.specifier) ? undefined : binding.specifier;
+  const guess = pkg ? undefined : nodePath.resolve(nodePath.dirname(binding.file.fileName), binding.specifier);
+  if (binding.imported === '*') {
+    // `keys.productKey(…)` on `import * as keys`: the module's export `productKey`.
+    if (members.length === 0) return undefined;
+    const [exported, ...rest] = members;
+    const module = graph.resolveModule(binding.file, binding.specifier);
+    const target = module ? lookupExport(graph, module, exported) : undefined;
+    return { file: target ? targetFile(target) : (module?.fileName ?? guess), pkg, names: dottedNames(namesOf(target, exported), rest) };
+  }
+  const target = followImport(graph, binding);
+  return { file: target ? targetFile(target) : guess, pkg, names: dottedNames(namesOf(target, binding.imported), members) };
+}
+
+/** The exported name and, when it differs (`export { a as b }`), the declared one. */
+function namesOf(target: ExportTarget | undefined, exported: string): string[] {
+  const declared = target?.kind === 'declaration' ? ts.getNameOfDeclaration(target.node) : undefined;
+  return declared && ts.isIdentifier(declared) && declared.text !== exported ? [exported, declared.text] : [exported];
+}
+
+/** `CacheKeys` + [`cart`] → `CacheKeys`, `CacheKeys.cart`. */
+function dottedNames(heads: string[], members: string[]): string[] {
+  return heads.flatMap((head) => [head, ...members.map((_, i) => [head, ...members.slice(0, i + 1)].join('.'))]);
+}
+
+function targetFile(target: ExportTarget): string {
+  return target.kind === 'declaration' ? target.node.getSourceFile().fileName : target.file.fileName;
+}
+
+/** Same file, extensions aside: `./keys.js` in an import is `keys.ts` on disk. */
+function sameModule(a: string, b: string): boolean {
+  const stem = (file: string) => nodePath.resolve(file).replace(/(\.d)?\.[mc]?[jt]sx?$/, '');
+  return stem(a) === stem(b);
 }

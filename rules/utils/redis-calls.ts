@@ -12,7 +12,9 @@ import { describeRedisCall, isCandidateMethod, type RedisCommand } from '../../s
 import { lookupCommand, type CommandInfo } from '../../src/redis/commands.js';
 import { createClientContext, type ClientContext } from '../../src/redis/clients.js';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
+import { clientClassifier } from './client-types.js';
 import { diskGraph } from './disk-graph.js';
+import { keydriftSettings } from './settings.js';
 
 interface FileState {
   sourceFile: ts.SourceFile;
@@ -131,7 +133,7 @@ function fromParserServices(context: AnyContext): FileState | undefined {
   const graph: ModuleGraph = program ? programGraph(program) : diskGraph;
   return {
     sourceFile: root,
-    ctx: createClientContext(graph, program?.getTypeChecker()),
+    ctx: clientContext(context, graph, program),
     toTs: (node) => {
       const tsNode = map.get(node);
       return tsNode && ts.isCallExpression(tsNode) ? tsNode : undefined;
@@ -148,7 +150,7 @@ function fromOwnParse(context: AnyContext): FileState {
   let byRange: Map<string, ts.CallExpression> | undefined;
   return {
     sourceFile,
-    ctx: createClientContext(diskGraph),
+    ctx: clientContext(context, diskGraph, undefined),
     toTs: (node) => {
       if (!byRange) {
         byRange = new Map();
@@ -162,6 +164,14 @@ function fromOwnParse(context: AnyContext): FileState {
     },
     commands: new WeakMap(),
   };
+}
+
+/** The file's client context, with `settings.keydrift.clientTypes` / `ignoredClientTypes` hooked in. */
+function clientContext(context: AnyContext, graph: ModuleGraph, program: ts.Program | undefined): ClientContext {
+  const ctx = createClientContext(graph, program?.getTypeChecker());
+  const classify = clientClassifier(keydriftSettings(context), ctx, program);
+  if (classify) ctx.classify = classify;
+  return ctx;
 }
 
 function programGraph(program: ts.Program): ModuleGraph {
