@@ -68,7 +68,12 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   const redisCalls = new Set<ts.Node>();
   const scan = new WriteScan(own);
   const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls, (node) => scan.visit(node));
-  const relative = (file: string) => toRelative(options.cwd, file);
+  const relativeNames = new Map<string, string>();
+  const relative = (file: string) => {
+    let rel = relativeNames.get(file);
+    if (rel === undefined) relativeNames.set(file, (rel = toRelative(options.cwd, file)));
+    return rel;
+  };
   const sites = drafts.map((draft) => toCheckSite(draft, relative)).sort((a, b) => compareLocated(a.where, b.where));
   const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call) });
   // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
