@@ -2,7 +2,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { checkInvalidateAfterWrite } from '../src/analyze/write-checks.js';
 import { createRule } from './utils/create-rule.js';
 import { registryFor } from './utils/settings.js';
-import { callAt, placementOf, runCheck, writePathsFor, type Placement } from './utils/write-paths.js';
+import { callAt, placementOf, runCheck, writeCandidateVisitors, writePathsFor, type Placement } from './utils/write-paths.js';
 
 type Options = [];
 type MessageId = 'invalidatedBeforeWrite' | 'invalidatedBeforeCommit' | 'moveAfterWrite' | 'moveAfterTransaction' | 'moveAfterCommit';
@@ -26,6 +26,7 @@ export default createRule<Options, MessageId>({
   defaultOptions: [],
   create(context) {
     return {
+      ...writeCandidateVisitors(context),
       'Program:exit'() {
         // Only an invalidation is ever reported: a file without one needs no write facts.
         const paths = writePathsFor(context, registryFor(context), {}, { invalidation: true });

@@ -1,7 +1,7 @@
 import { checkRequireInvalidation } from '../src/analyze/write-checks.js';
 import { createRule } from './utils/create-rule.js';
 import { registryFor } from './utils/settings.js';
-import { callAt, runCheck, writePathsFor } from './utils/write-paths.js';
+import { callAt, runCheck, writeCandidateVisitors, writePathsFor } from './utils/write-paths.js';
 
 type Options = [{ entities?: Record<string, string[]>; invalidators?: string[] }];
 type MessageId = 'noInvalidation';
@@ -39,6 +39,7 @@ export default createRule<Options, MessageId>({
   },
   create(context, [options]) {
     return {
+      ...writeCandidateVisitors(context),
       'Program:exit'() {
         const paths = writePathsFor(context, registryFor(context), options);
         if (!paths) return;

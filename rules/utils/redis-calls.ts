@@ -13,14 +13,15 @@ import { lookupCommand, type CommandInfo } from '../../src/redis/commands.js';
 import { createClientContext, type ClientContext } from '../../src/redis/clients.js';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
 import { clientClassifier } from './client-types.js';
+import { forEachNode } from '../../src/resolve/walk.js';
 import { diskGraph } from './disk-graph.js';
 import { keydriftSettings } from './settings.js';
 
 interface FileState {
   sourceFile: ts.SourceFile;
   ctx: ClientContext;
-  /** ESTree call → its TypeScript node. */
-  toTs: (node: TSESTree.CallExpression) => ts.CallExpression | undefined;
+  /** ESTree call or tagged template → its TypeScript node. */
+  toTs: (node: TSESTree.Node) => ts.Node | undefined;
   commands: WeakMap<TSESTree.CallExpression, RedisCommand[]>;
 }
 
@@ -38,7 +39,7 @@ export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpressi
     let commands = state.commands.get(node);
     if (!commands) {
       const tsCall = state.toTs(node);
-      commands = tsCall ? describeRedisCall(tsCall, state.sourceFile, state.ctx) : [];
+      commands = tsCall && ts.isCallExpression(tsCall) ? describeRedisCall(tsCall, state.sourceFile, state.ctx) : [];
       state.commands.set(node, commands);
     }
     return commands;
@@ -53,7 +54,7 @@ export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpressi
  * the write-path adapter, write-paths.ts, so both see the same nodes); undefined when there is
  * none. Never throws.
  */
-export function typeScriptFile(context: AnyContext): { sourceFile: ts.SourceFile; ctx: ClientContext } | undefined {
+export function typeScriptFile(context: AnyContext): { sourceFile: ts.SourceFile; ctx: ClientContext; toTs: (node: TSESTree.Node) => ts.Node | undefined } | undefined {
   try {
     return fileState(context);
   } catch {
@@ -134,10 +135,7 @@ function fromParserServices(context: AnyContext): FileState | undefined {
   return {
     sourceFile: root,
     ctx: clientContext(context, graph, program),
-    toTs: (node) => {
-      const tsNode = map.get(node);
-      return tsNode && ts.isCallExpression(tsNode) ? tsNode : undefined;
-    },
+    toTs: (node) => map.get(node),
     commands: new WeakMap(),
   };
 }
@@ -147,20 +145,19 @@ function fromOwnParse(context: AnyContext): FileState {
   const text = context.sourceCode.text;
   const fileName = context.filename;
   const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
-  let byRange: Map<string, ts.CallExpression> | undefined;
+  let byRange: Map<string, ts.CallExpression | ts.TaggedTemplateExpression> | undefined;
   return {
     sourceFile,
     ctx: clientContext(context, diskGraph, undefined),
     toTs: (node) => {
       if (!byRange) {
         byRange = new Map();
-        const visit = (n: ts.Node): void => {
-          if (ts.isCallExpression(n)) byRange!.set(`${n.getStart(sourceFile)}:${n.getEnd()}`, n);
-          ts.forEachChild(n, visit);
-        };
-        visit(sourceFile);
+        forEachNode(sourceFile, (n) => {
+          if (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) byRange!.set(`${n.kind}:${n.getStart(sourceFile)}:${n.getEnd()}`, n);
+        });
       }
-      return byRange.get(`${node.range[0]}:${node.range[1]}`);
+      const kind = node.type === 'CallExpression' ? ts.SyntaxKind.CallExpression : node.type === 'TaggedTemplateExpression' ? ts.SyntaxKind.TaggedTemplateExpression : undefined;
+      return kind === undefined ? undefined : byRange.get(`${kind}:${node.range[0]}:${node.range[1]}`);
     },
     commands: new WeakMap(),
   };

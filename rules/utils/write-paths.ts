@@ -24,7 +24,7 @@ import { WriteModel } from '../../src/analyze/write-model.js';
 import { parseTemplate, templateShape, type Template } from '../../src/keys/template.js';
 import { lookupCommand } from '../../src/redis/commands.js';
 import type { Registry, RegistryFamily } from '../../src/registry/types.js';
-import { isFunctionNode } from '../../src/resolve/declarations.js';
+import { isFunctionNode, type FunctionNode } from '../../src/resolve/declarations.js';
 import { forEachNode } from '../../src/resolve/walk.js';
 import type { ResolveContext } from '../../src/resolve/resolve-key.js';
 import type { FindingRule } from '../../src/types.js';
@@ -69,6 +69,8 @@ interface FileState {
   redisCalls: ReadonlySet<ts.Node>;
   /** The write scan discovery's walk fed (valid for facts without `invalidators`). */
   scan: WriteScan;
+  /** Every function in the file, in source order (from the same walk). */
+  functions: FunctionNode[];
   /** Write facts by the `invalidators` they were collected with (they widen the call filter). */
   facts: Map<string, WriteFacts>;
   /** Models by option set, with the registry each was built with. */
@@ -77,6 +79,41 @@ interface FileState {
 
 // Shared by both rules linting the same file in the same run: SourceCode is per file.
 const files = new WeakMap<object, FileState | null>();
+// Files in which the rules' own traversal met a database write (see noteWriteCandidate).
+const filesWithWrites = new WeakSet<object>();
+
+/**
+ * Called by both rules for every call and tagged template ESLint visits: the first database
+ * write marks the file. Most files write none, and for them the adapter does nothing more, with
+ * no walk of its own. Never throws.
+ */
+export function noteWriteCandidate(context: AnyContext, node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression): void {
+  try {
+    const sourceCode = context.sourceCode;
+    if (filesWithWrites.has(sourceCode)) return;
+    const file = typeScriptFile(context);
+    const tsNode = file?.toTs(node);
+    if (file && tsNode && (ts.isCallExpression(tsNode) || ts.isTaggedTemplateExpression(tsNode)) && describeDbWrite(tsNode, file.ctx)) filesWithWrites.add(sourceCode);
+  } catch {
+    // an odd node is no write
+  }
+}
+
+// The rule that feeds noteWriteCandidate for a file: the first write-path rule created for it.
+const noters = new WeakSet<object>();
+
+/**
+ * The visitors a write-path rule adds to its own, feeding noteWriteCandidate. Only the first
+ * such rule created for a file gets them: one look at each call is enough for both rules.
+ */
+export function writeCandidateVisitors(context: AnyContext): { CallExpression?(node: TSESTree.CallExpression): void; TaggedTemplateExpression?(node: TSESTree.TaggedTemplateExpression): void } {
+  if (noters.has(context.sourceCode)) return {};
+  noters.add(context.sourceCode);
+  return {
+    CallExpression: (node) => noteWriteCandidate(context, node),
+    TaggedTemplateExpression: (node) => noteWriteCandidate(context, node),
+  };
+}
 
 /**
  * The file's write-path model for these options; undefined when there is nothing to check. With
@@ -194,26 +231,31 @@ function fileState(context: AnyContext): FileState | undefined {
   let state: FileState | null = null;
   try {
     const file = typeScriptFile(context);
-    // Most files write no database: they are done after one cheap walk, with no discovery.
-    if (file && hasDatabaseWrite(file.sourceFile, file.ctx)) {
+    // Most files write no database: the rules' traversal found none, and nothing more is done.
+    if (file && filesWithWrites.has(sourceCode)) {
       const { sourceFile, ctx } = file;
       // Paths relative to the working directory, as the analyzer prints them (messages name them).
-      const relative = (f: string) => toRelative(context.cwd, f);
+      const relativeNames = new Map<string, string>();
+      const relative = (f: string) => {
+        let rel = relativeNames.get(f);
+        if (rel === undefined) relativeNames.set(f, (rel = toRelative(context.cwd, f)));
+        return rel;
+      };
       const redisCalls = new Set<ts.Node>();
       const own = new Set([sourceFile]);
       const scan = new WriteScan(own);
-      const sites = discoverCallSites([sourceFile], ctx, own, undefined, redisCalls, (node) => scan.visit(node)).map((draft) => toCheckSite(draft, relative));
-      state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, redisCalls, scan, facts: new Map(), models: new Map() };
+      const functions: FunctionNode[] = [];
+      const drafts = discoverCallSites([sourceFile], ctx, own, undefined, redisCalls, (node) => {
+        scan.visit(node);
+        if (isFunctionNode(node)) functions.push(node);
+      });
+      const sites = drafts.map((draft) => toCheckSite(draft, relative));
+      state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, redisCalls, scan, functions, facts: new Map(), models: new Map() };
     }
   } finally {
     files.set(sourceCode, state);
   }
   return state ?? undefined;
-}
-
-/** Whether any call or tagged template in the file writes a database (stops at the first). */
-function hasDatabaseWrite(file: ts.SourceFile, ctx: ResolveContext): boolean {
-  return forEachNode(file, (node) => (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && describeDbWrite(node, ctx) !== undefined);
 }
 
 function buildModel(state: FileState, registry: Registry | undefined, options: WriteRuleOptions): FileWritePaths | undefined {
@@ -309,15 +351,13 @@ function invalidatorSites(state: FileState, registry: Registry | undefined, name
  * The functions the facts reach through a callback edge rather than a call: a function written
  * as an argument (or the callee) of the very call the edge starts at.
  */
-function inlineCallbacks({ sourceFile, locate }: FileState, facts: WriteFacts): Set<string> {
+function inlineCallbacks(state: FileState, facts: WriteFacts): Set<string> {
   const id = (node: ts.Node) => {
-    const at = locate(node);
+    const at = state.locate(node);
     return `${at.file}:${at.line}:${at.column}`;
   };
   const functions = new Map<string, ts.Node>();
-  forEachNode(sourceFile, (node) => {
-    if (isFunctionNode(node)) functions.set(id(node), node);
-  });
+  for (const fn of state.functions) functions.set(id(fn), fn);
   const out = new Set<string>();
   for (const fn of facts.functions) {
     for (const call of fn.calls) {

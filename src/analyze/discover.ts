@@ -153,6 +153,10 @@ export interface RedisCommand {
   passesKeyThrough: boolean;
 }
 
+// Described calls per client context: ESLint rules and the write-path adapter linting one file
+// share a context, so a call is recognized (and its keys resolved) once for all of them.
+const describedCalls = new WeakMap<ClientContext, WeakMap<ts.CallExpression, RedisCommand[]>>();
+
 /** The Redis commands a call issues (none when it is not a Redis call). */
 export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext): RedisCommand[] {
   const callee = skipOuterExpressions(call.expression);
@@ -162,9 +166,15 @@ export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, 
   const method = namespace ? `${namespace.name.text}.${callee.name.text}` : callee.name.text;
   const commands = commandsOf(call, method);
   if (commands.length === 0) return [];
-  const client = recognizeClient(callee, ctx, namespace?.expression);
-  if (!client) return [];
-  return commands.map((command) => buildSite(command, call, file, client, ctx));
+  let described = describedCalls.get(ctx);
+  if (!described) describedCalls.set(ctx, (described = new WeakMap()));
+  let found = described.get(call);
+  if (!found) {
+    const client = recognizeClient(callee, ctx, namespace?.expression);
+    found = client ? commands.map((command) => buildSite(command, call, file, client, ctx)) : [];
+    described.set(call, found);
+  }
+  return found;
 }
 
 /** Cheap syntactic filter: could this method name issue a Redis command? */

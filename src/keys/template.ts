@@ -103,8 +103,16 @@ function escapeLiteral(text: string): string {
 
 /** Prints template text; `parseTemplate(formatTemplate(t))` equals `t`. */
 export function formatTemplate(template: Template): string {
-  return template.segments.map((s) => (s.kind === 'literal' ? escapeLiteral(s.text) : `{${s.name}}`)).join('');
+  let text = textCache.get(template);
+  if (text === undefined) {
+    text = template.segments.map((s) => (s.kind === 'literal' ? escapeLiteral(s.text) : `{${s.name}}`)).join('');
+    textCache.set(template, text);
+  }
+  return text;
 }
+
+// Like shapes below: templates are never mutated, and the same ones are printed again and again.
+const textCache = new WeakMap<Template, string>();
 
 /**
  * The family a template belongs to: hole names dropped and adjacent holes merged, so

@@ -19,7 +19,7 @@ import {
   type DocumentKind,
   type Fail,
 } from '../config/jsonc-document.js';
-import { hasLiteral, parseTemplate, templateShape, TemplateSyntaxError, type Template } from '../keys/template.js';
+import { formatTemplate, hasLiteral, parseTemplate, templateShape, TemplateSyntaxError, type Template } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import type { DeprecatedTemplate, Registry, RegistryChannel, RegistryFamily } from './types.js';
 
@@ -67,8 +67,16 @@ export function parseRegistry(text: string, file: string): Registry {
  * template can produce a key in common with it.
  */
 export function matchFamily(registry: Registry, template: Template): RegistryFamily | undefined {
-  return matchTemplate(registry.families, (family) => family.template, template);
+  let byText = familyByText.get(registry);
+  if (!byText) familyByText.set(registry, (byText = new Map()));
+  const text = formatTemplate(template);
+  let found = byText.get(text);
+  if (found === undefined) byText.set(text, (found = matchTemplate(registry.families, (family) => family.template, template) ?? null));
+  return found ?? undefined;
 }
+
+// The ESLint rules ask about the same keys in every file, against one loaded registry.
+const familyByText = new WeakMap<Registry, Map<string, RegistryFamily | null>>();
 
 /** The deprecated template `template` belongs to, found like matchFamily. */
 export function matchDeprecated(registry: Registry, template: Template): DeprecatedTemplate | undefined {

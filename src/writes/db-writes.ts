@@ -35,7 +35,7 @@ const CALL_RECOGNIZERS: readonly ((call: ts.CallExpression, ctx: ResolveContext)
 export function describeDbWrite(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: ResolveContext): DbWrite | undefined {
   try {
     if (ts.isTaggedTemplateExpression(node)) return describeSqlWrite(node, ctx);
-    if (!chainNames(node).some((name) => isSqlMethod(name) || operationOf(name) !== undefined)) return undefined;
+    if (!chainHasWriteName(node)) return undefined;
     for (const recognize of CALL_RECOGNIZERS) {
       const write = recognize(node, ctx);
       if (write) return write;
@@ -58,22 +58,22 @@ export function sqlControlOf(node: ts.CallExpression | ts.TaggedTemplateExpressi
 }
 
 /**
- * The method names along a call chain (`knex('t').where(…).update(…)` → update, where): every
- * recognizer needs a write verb or a SQL method among them, so other calls, nearly all of them,
- * are skipped before any recognizer runs.
+ * Whether a method along the call chain (`knex('t').where(…).update(…)` → update, where) is a
+ * write verb or a SQL method: every recognizer needs one, so other calls, nearly all of them,
+ * are skipped before any recognizer runs (this runs for every call a rule or the analyzer sees).
  */
-function chainNames(call: ts.CallExpression): string[] {
-  const names: string[] = [];
+function chainHasWriteName(call: ts.CallExpression): boolean {
   let e: ts.Expression = call.expression;
   for (let depth = 0; depth < 64; depth++) {
     if (ts.isPropertyAccessExpression(e)) {
-      names.push(e.name.text);
+      const name = e.name.text;
+      if (isSqlMethod(name) || operationOf(name) !== undefined) return true;
       e = e.expression;
     } else if (ts.isCallExpression(e) || ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) {
       e = e.expression;
     } else break;
   }
-  return names;
+  return false;
 }
 
 /**

@@ -179,7 +179,16 @@ const JS_SERVICE = code(
 
 jsRuleTester.run('require-invalidation (.js, espree)', rule, {
   valid: [{ name: 'js: del after the write', filename: 'file.js', code: JS_SERVICE.replace('[price, id]);\n', '[price, id]);\n  await redis.del(`product:${id}`);\n') }],
-  invalid: [{ name: 'js: no invalidation', filename: 'file.js', code: JS_SERVICE, errors: [{ messageId: 'noInvalidation', line: 5, column: 9 }] }],
+  invalid: [
+    { name: 'js: no invalidation', filename: 'file.js', code: JS_SERVICE, errors: [{ messageId: 'noInvalidation', line: 5, column: 9 }] },
+    {
+      // The only write is a tagged template: espree's node is matched to TypeScript's by its range.
+      name: 'js: a sql`` tagged-template write with no invalidation',
+      filename: 'file.js',
+      code: JS_SERVICE.replace("pool.query('UPDATE products SET price = $1 WHERE id = $2', [price, id])", 'sql`UPDATE products SET price = ${price} WHERE id = ${id}`'),
+      errors: [{ messageId: 'noInvalidation', line: 5, column: 9 }],
+    },
+  ],
 });
 
 const TYPED_SERVICE = code(
