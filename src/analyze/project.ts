@@ -148,6 +148,8 @@ export function loadProject(options: LoadOptions, onProgress?: (done: number, to
   const store = createSourceStore(plan.compilerOptions, unparseable);
   // A typed run lets the program parse the files (once); an untyped run parses them itself.
   const program = options.types ? createProgram(plan, unparseable) : undefined;
+  // Created at once: it binds every file, which also sets the parent pointers the walks rely on.
+  const checker = program?.getTypeChecker();
 
   const files: ts.SourceFile[] = [];
   plan.fileNames.forEach((fileName, index) => {
@@ -167,7 +169,7 @@ export function loadProject(options: LoadOptions, onProgress?: (done: number, to
     files,
     inScope: plan.inScope,
     graph: createModuleGraph(plan.compilerOptions, (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName)),
-    checker: program?.getTypeChecker(),
+    checker,
     problems,
     loadedFileNames: () => [...new Set([...store.fileNames(), ...(program?.getSourceFiles().map((f) => f.fileName) ?? [])])].filter((f) => !isLibraryFile(f)).sort(),
   };
@@ -217,7 +219,9 @@ function guardParser<T>(fileName: string, unparseable: Map<string, string>, pars
 
 function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.Program {
   const options: ts.CompilerOptions = { ...plan.compilerOptions, noEmit: true, allowJs: true };
-  const host = ts.createCompilerHost(options, true);
+  // No parent pointers at parse time: the binder sets them (loadProject creates the checker, which
+  // binds every file, before anything walks the trees), as it does for tsc.
+  const host = ts.createCompilerHost(options, false);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
   return ts.createProgram({ rootNames: plan.fileNames, options, host });

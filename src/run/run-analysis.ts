@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { releaseMemory } from './release-memory.js';
 import { checkSites, collectSites, loadRegistryFor, type AnalyzeOptions, type CollectedSites, type Progress } from '../analyze/analyze.js';
 import { planProject } from '../analyze/project.js';
 import type { ShardSpec } from '../analyze/shard.js';
@@ -105,6 +106,7 @@ export function collectRun(settings: AnalyzeSettings, progress?: Progress): Coll
   if (!collected) {
     let readFiles: string[] = [];
     collected = collectSites(options, progress, (files) => (readFiles = files));
+    releaseMemory();
     if (settings.cache && key) stamp = writeCache(cacheDir, key, collected, readFiles);
   }
 
