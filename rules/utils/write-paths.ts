@@ -246,7 +246,7 @@ function fileState(context: AnyContext): FileState | undefined {
       const scan = new WriteScan(own);
       const functions: FunctionNode[] = [];
       const drafts = discoverCallSites([sourceFile], ctx, own, undefined, redisCalls, (node) => {
-        scan.visit(node);
+        scan.visit(node, sourceFile);
         if (isFunctionNode(node)) functions.push(node);
       });
       const sites = drafts.map((draft) => toCheckSite(draft, relative));

@@ -67,7 +67,7 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
   const redisCalls = new Set<ts.Node>();
   const scan = new WriteScan(own);
-  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls, (node) => scan.visit(node));
+  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls, (node, file) => scan.visit(node, file));
   const relativeNames = new Map<string, string>();
   const relative = (file: string) => {
     let rel = relativeNames.get(file);
@@ -144,15 +144,25 @@ export function writeModel(sites: CheckSite[], collected: CollectedSites, regist
  * pipeline gets that expiry: `hset` + `expire` is as good as `set … EX`.
  */
 export function foldFollowingExpiry(sites: CheckSite[]): void {
-  const expiries = sites.filter((s) => s.info.setsExpiry);
-  if (expiries.length === 0) return;
+  // Expiries by function and by pipeline: only those can follow a write.
+  const byScope = new Map<string, CheckSite[]>();
+  for (const e of sites) {
+    if (!e.info.setsExpiry) continue;
+    for (const scope of [e.fnId !== null ? `f${e.fnId}` : null, e.pipelineId !== null ? `p${e.pipelineId}` : null]) {
+      if (scope === null) continue;
+      const list = byScope.get(scope);
+      if (list) list.push(e);
+      else byScope.set(scope, [e]);
+    }
+  }
+  if (byScope.size === 0) return;
   for (const site of sites) {
     if (!site.info.createsValue || site.ttl !== null) continue;
-    const follower = expiries.find(
-      (e) =>
-        ((site.fnId !== null && e.fnId === site.fnId) || (site.pipelineId !== null && e.pipelineId === site.pipelineId)) &&
-        compareLocated(e.where, site.where) >= 0 &&
-        site.keys.some((k) => k.templates.some((t) => e.keys.some((ek) => ek.templates.some((et) => unify(t, et))))),
+    const candidates = [...(site.fnId !== null ? (byScope.get(`f${site.fnId}`) ?? []) : []), ...(site.pipelineId !== null ? (byScope.get(`p${site.pipelineId}`) ?? []) : [])];
+    // In source order, as a scan of all sites would meet them.
+    candidates.sort((a, b) => compareLocated(a.where, b.where));
+    const follower = candidates.find(
+      (e) => compareLocated(e.where, site.where) >= 0 && site.keys.some((k) => k.templates.some((t) => e.keys.some((ek) => ek.templates.some((et) => unify(t, et))))),
     );
     if (follower) site.ttl = follower.ttl ?? { dynamic: true };
   }

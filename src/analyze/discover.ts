@@ -79,7 +79,7 @@ export function discoverCallSites(
   /** Receives every call recognized as a Redis command, wrapper layers' inner calls included. */
   recognized?: Set<ts.Node>,
   /** Sees every node of every file (the write-path scan rides on this walk). */
-  onNode?: (node: ts.Node) => void,
+  onNode?: (node: ts.Node, file: ts.SourceFile) => void,
 ): SiteDraft[] {
   const sites: SiteDraft[] = [];
   const discarded: SiteDraft[] = [];
@@ -92,7 +92,7 @@ export function discoverCallSites(
     onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
     forEachNode(file, (node) => {
-      onNode?.(node);
+      onNode?.(node, file);
       if (!ts.isCallExpression(node)) return;
       if (isOwn) {
         const name = calleeName(node);
@@ -191,6 +191,7 @@ function moduleNamespace(callee: ts.PropertyAccessExpression): ts.PropertyAccess
 
 /** The commands one call issues (a batch `pipeline([[…], […]])` issues several). */
 function commandsOf(call: ts.CallExpression, method: string): CommandCall[] {
+  if (!isCandidateMethod(method)) return [];
   const args = [...call.arguments];
   if (RAW_COMMAND_METHODS.has(method)) {
     const arrayArg = args.map((a) => skipOuterExpressions(a)).find(ts.isArrayLiteralExpression);

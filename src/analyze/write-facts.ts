@@ -79,7 +79,7 @@ export function collectWriteFacts(
   let scan = options.scan;
   if (!scan) {
     const fresh = new WriteScan(own, options.effectNames);
-    for (const file of files) forEachNode(file, (node) => fresh.visit(node));
+    for (const file of files) forEachNode(file, (node) => fresh.visit(node, file));
     scan = fresh;
   }
   const { cacheDecls, nodesOf } = scan;
@@ -148,35 +148,53 @@ export class WriteScan {
     private readonly extra?: ReadonlySet<string>,
   ) {}
 
-  /** Every node of every file, in source order (pre-order). */
-  visit(node: ts.Node): void {
-    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
-      const file = node.getSourceFile();
-      if (this.own.has(file)) {
-        let nodes = this.nodesOf.get(file);
-        if (!nodes) this.nodesOf.set(file, (nodes = []));
-        nodes.push(node);
-      }
-      const owner = ownerName(node);
-      if (ts.isTaggedTemplateExpression(node)) {
-        this.effectful.add(owner);
+  /** Every node of every file (`file`, the one it is in), in source order (pre-order). */
+  visit(node: ts.Node, file: ts.SourceFile): void {
+    // One switch on the kind: this runs for every node of the project.
+    switch (node.kind) {
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.TaggedTemplateExpression:
+        this.visitCall(node as ts.CallExpression | ts.TaggedTemplateExpression, file);
+        return;
+      case ts.SyntaxKind.VariableDeclaration:
+      case ts.SyntaxKind.PropertyDeclaration: {
+        const decl = node as ts.VariableDeclaration | ts.PropertyDeclaration;
+        if (!ts.isIdentifier(decl.name)) return;
+        const kind = localCacheKind(decl);
+        if (kind) this.cacheDecls.push({ decl, name: decl.name.text, kind });
         return;
       }
-      const name = calleeName(node);
-      if (name === undefined) return;
-      if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.effectful.add(owner);
-      let callers = this.calledBy.get(name);
-      if (!callers) this.calledBy.set(name, (callers = new Set()));
-      callers.add(owner);
-    } else if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && ts.isIdentifier(node.name)) {
-      const kind = localCacheKind(node);
-      if (kind) this.cacheDecls.push({ decl: node, name: node.name.text, kind });
-    }
-    if (ts.isFunctionLike(node)) {
-      const name = functionCallName(node);
-      if (name !== undefined) this.declared.add(name);
+      // The functions functionCallName can name.
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression: {
+        const name = functionCallName(node);
+        if (name !== undefined) this.declared.add(name);
+        return;
+      }
     }
   }
+
+  private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression, file: ts.SourceFile): void {
+    if (this.own.has(file)) {
+      let nodes = this.nodesOf.get(file);
+      if (!nodes) this.nodesOf.set(file, (nodes = []));
+      nodes.push(node);
+    }
+    const owner = ownerName(node);
+    if (ts.isTaggedTemplateExpression(node)) {
+      this.effectful.add(owner);
+      return;
+    }
+    const name = calleeName(node);
+    if (name === undefined) return;
+    if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.effectful.add(owner);
+    let callers = this.calledBy.get(name);
+    if (!callers) this.calledBy.set(name, (callers = new Set()));
+    callers.add(owner);
+  }
+
 
   /** Whether a call by this name may lead, through project functions, to an effect. */
   keepCall(name: string): boolean {

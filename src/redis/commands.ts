@@ -67,14 +67,23 @@ const METHOD_ALIASES: Record<string, string> = {
   zscaniterator: 'zscan',
 };
 
+// By the name as written (every member call's name is looked up: no lower-casing on a hit), and
+// by lower-case name, so `hGetAll` and `hgetall` share one CommandInfo.
+const infoByName = new Map<string, CommandInfo | null>();
 const infoCache = new Map<string, CommandInfo | undefined>();
 
 /** Looks a command up by client method name (`hGetAll`, `scanStream`) or command name. */
 export function lookupCommand(methodOrCommand: string): CommandInfo | undefined {
+  const known = infoByName.get(methodOrCommand);
+  if (known !== undefined) return known ?? undefined;
   const lower = methodOrCommand.toLowerCase();
-  if (infoCache.has(lower)) return infoCache.get(lower);
-  const info = buildInfo(METHOD_ALIASES[lower] ?? lower);
-  infoCache.set(lower, info);
+  let info: CommandInfo | undefined;
+  if (infoCache.has(lower)) info = infoCache.get(lower);
+  else {
+    info = buildInfo(METHOD_ALIASES[lower] ?? lower);
+    infoCache.set(lower, info);
+  }
+  infoByName.set(methodOrCommand, info ?? null);
   return info;
 }
 
