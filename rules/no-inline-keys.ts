@@ -4,7 +4,7 @@ import type ts from 'typescript';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
 import { matchFamily } from '../src/registry/load.js';
-import { builderCall, builderFor, builderNameFree, buildersIn, buildersNamed, calledKeySource, importFix, isBuilderCall, uniqueBuilders } from './utils/builders.js';
+import { builderCall, builderFor, builderNameFree, buildersIn, buildersNamed, calledKeySource, importFix, isBuilderCall, uniqueBuilders, type Builder } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource } from './utils/key-expressions.js';
 import { isSynthesized, rangeOf, redisCommandsAt, typeScriptFile } from './utils/redis-calls.js';
@@ -109,7 +109,7 @@ export default createRule<Options, MessageId>({
               messageId: source === expr || rangeOf(source)[0] === start ? 'inlineKey' : 'inlineKeyVariable',
               data: { key },
               // An `mset({ 'k': v })` property name cannot take a call in its place.
-              suggest: template && templates.length === 1 && !isSynthesized(source) ? builderSuggestion(context, source, template, options.builders) : [],
+              suggest: template && templates.length === 1 && !isSynthesized(source) ? builderSuggestion(context, source, template, (builders ??= builderConfig(context, options.builders))) : [],
             });
           });
 
@@ -134,17 +134,21 @@ export default createRule<Options, MessageId>({
   },
 });
 
+// The builders a configuration offers, gathered once per linted file (a config is made per file).
+const buildersOf = new WeakMap<BuilderConfig, Builder[]>();
+
 /** When the key is a registered family that a builder builds: replace it with the builder call. */
 function builderSuggestion(
   context: Parameters<typeof registryFor>[0],
   source: ts.Expression,
   template: Template,
-  builderOption: BuilderEntry[] | undefined,
+  config: BuilderConfig,
 ): TSESLint.SuggestionReportDescriptor<MessageId>[] {
   const registry = registryFor(context);
   if (!registry || !matchFamily(registry, template)) return [];
-  const config = builderConfig(context, builderOption);
-  const builder = builderFor(uniqueBuilders([...buildersIn(config.modules), ...buildersNamed(config.functions)]), template);
+  let known = buildersOf.get(config);
+  if (!known) buildersOf.set(config, (known = uniqueBuilders([...buildersIn(config.modules), ...buildersNamed(config.functions)])));
+  const builder = builderFor(known, template);
   const texts = holeTexts(source, template);
   const text = builder && texts && builderCall(builder, template, texts);
   const range = rangeOf(source);

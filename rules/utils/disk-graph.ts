@@ -13,7 +13,7 @@ const RESOLUTION: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleR
 
 export const parseFromDisk: (file: string) => ts.SourceFile | undefined = createFileCache((file, exists) => {
   const text = exists ? ts.sys.readFile(file) : undefined;
-  return text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, /\.[mc]?jsx?$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  return text === undefined ? undefined : ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, /\.[mc]?jsx?$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
 });
 
 // Where a relative specifier leads from a folder. A miss is not remembered (the file may be

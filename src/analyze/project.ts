@@ -168,7 +168,7 @@ export function loadProject(options: LoadOptions, onProgress?: (done: number, to
   return {
     files,
     inScope: plan.inScope,
-    graph: createModuleGraph(plan.compilerOptions, (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName)),
+    graph: createModuleGraph(plan.compilerOptions, new Set(plan.fileNames), (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName)),
     checker,
     problems,
     loadedFileNames: () => [...new Set([...store.fileNames(), ...(program?.getSourceFiles().map((f) => f.fileName) ?? [])])].filter((f) => !isLibraryFile(f)).sort(),
@@ -186,7 +186,9 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
       let sf = files.get(fileName);
       if (sf === undefined) {
         const text = unparseable.has(fileName) ? undefined : ts.sys.readFile(fileName);
-        sf = text === undefined ? null : (guardParser(fileName, unparseable, () => ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName))) ?? null);
+        // JSDoc is never read without types (with them, the program parses it for .js type info).
+        const parseOptions = { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+        sf = text === undefined ? null : (guardParser(fileName, unparseable, () => ts.createSourceFile(fileName, text, parseOptions, true, scriptKindOf(fileName))) ?? null);
         files.set(fileName, sf);
       }
       return sf ?? undefined;
@@ -298,8 +300,12 @@ function flatten(d: ts.Diagnostic): string {
   return ts.flattenDiagnosticMessageText(d.messageText, ' ');
 }
 
-/** Module resolution with TypeScript's own resolver; only project sources are followed. */
-function createModuleGraph(compilerOptions: ts.CompilerOptions, sourceFile: (fileName: string) => ts.SourceFile | undefined): ModuleGraph {
+/**
+ * Module resolution: a relative import of one of the project's own files is found among them (no
+ * file system calls: a large project has tens of thousands of imports); anything else goes
+ * through TypeScript's own resolver. Only project sources are followed.
+ */
+function createModuleGraph(compilerOptions: ts.CompilerOptions, projectFiles: ReadonlySet<string>, sourceFile: (fileName: string) => ts.SourceFile | undefined): ModuleGraph {
   const host = ts.sys;
   const cache = ts.createModuleResolutionCache(process.cwd(), (f) => f, compilerOptions);
   const memo = new Map<string, ts.SourceFile | null>();
@@ -310,9 +316,13 @@ function createModuleGraph(compilerOptions: ts.CompilerOptions, sourceFile: (fil
       if (cached !== undefined) return cached ?? undefined;
       let result: ts.SourceFile | undefined;
       try {
-        const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
-        const fileName = resolved?.resolvedFileName;
-        if (fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName)) result = sourceFile(fileName);
+        const own = ownRelativeModule(from.fileName, specifier, projectFiles);
+        if (own) result = sourceFile(own);
+        else {
+          const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
+          const fileName = resolved?.resolvedFileName;
+          if (fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName)) result = sourceFile(fileName);
+        }
       } catch {
         result = undefined;
       }
@@ -320,4 +330,30 @@ function createModuleGraph(compilerOptions: ts.CompilerOptions, sourceFile: (fil
       return result;
     },
   };
+}
+
+// What a relative specifier's extension stands for, in the order TypeScript tries the candidates.
+const SOURCE_FOR_EXTENSION: Record<string, readonly string[]> = {
+  '.js': ['.ts', '.tsx', '.js', '.jsx'],
+  '.jsx': ['.tsx', '.ts', '.jsx', '.js'],
+  '.mjs': ['.mts', '.mjs'],
+  '.cjs': ['.cts', '.cjs'],
+  '.ts': ['.ts'],
+  '.tsx': ['.tsx'],
+  '.mts': ['.mts'],
+  '.cts': ['.cts'],
+};
+const EXTENSIONLESS = ['.ts', '.tsx', '.js', '.jsx', '/index.ts', '/index.tsx', '/index.js', '/index.jsx'];
+
+/**
+ * A project file a relative specifier names (`./keys.js` → keys.ts), or undefined when none of
+ * its candidates is one (then TypeScript's resolver decides: declaration files, packages, paths).
+ */
+function ownRelativeModule(fromFile: string, specifier: string, projectFiles: ReadonlySet<string>): string | undefined {
+  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
+  const target = path.resolve(path.dirname(fromFile), specifier);
+  const extension = path.extname(target);
+  const replacements = SOURCE_FOR_EXTENSION[extension];
+  const candidates = replacements ? replacements.map((ext) => target.slice(0, -extension.length) + ext) : EXTENSIONLESS.map((ext) => target + ext);
+  return candidates.find((candidate) => projectFiles.has(candidate));
 }
