@@ -138,7 +138,11 @@ export function isChainTop(call: ts.CallExpression): boolean {
   return PROMISE_METHODS.has(parent.name.text);
 }
 
-export function isAwaited(node: ts.Node): boolean {
+/**
+ * `await node` itself (through parentheses): a query chain ends there. Not function-facts.ts's
+ * isAwaited, which asks whether the caller waits for a call in any way (return, Promise.all…).
+ */
+export function isDirectlyAwaited(node: ts.Node): boolean {
   let parent = node.parent;
   while (parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent))) parent = parent.parent;
   return parent !== undefined && ts.isAwaitExpression(parent);

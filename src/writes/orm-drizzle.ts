@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import { lookupName, skipOuterExpressions } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
-import { chainOf, declarationOf, initializerOf, isAwaited, isChainTop, isCollection, literalString, nameOf, typeAnnotationOf, typeFromPackage, typeReference } from './orm-common.js';
+import { chainOf, declarationOf, initializerOf, isChainTop, isCollection, isDirectlyAwaited, literalString, nameOf, typeAnnotationOf, typeFromPackage, typeReference } from './orm-common.js';
 import type { DbOperation, DbWrite } from './types.js';
 
 const DRIZZLE_PACKAGES = ['drizzle-orm'];
@@ -34,7 +34,7 @@ export function describeDrizzleWrite(call: ts.CallExpression, ctx: ResolveContex
 
   const after = new Set(links.slice(index + 1).map((link) => link.name));
   const drizzleChain = [...after].some((name) => name !== null && DRIZZLE_CONTINUATIONS.has(name));
-  const ended = drizzleChain || [...after].some((name) => name !== null && GENERIC_CONTINUATIONS.has(name)) || isAwaited(call);
+  const ended = drizzleChain || [...after].some((name) => name !== null && GENERIC_CONTINUATIONS.has(name)) || isDirectlyAwaited(call);
   if (table.kind === 'table' && !ended) return undefined;
   if (table.kind === 'unknown') {
     const dbReceiver = DB_NAME.test(nameOf(receiver) ?? '') || typeFromPackage(receiver, ctx, DRIZZLE_PACKAGES) !== undefined;
