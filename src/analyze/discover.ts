@@ -395,11 +395,12 @@ function expandWrappers(
     for (const [fn, list] of pending) {
       const name = functionNameOf(fn);
       if (!name) continue;
-      const needed = Math.min(...list.map((w) => w.keyParam + 1));
+      // A key parameter with a default, or a rest parameter, may be reached with fewer arguments.
+      const needed = Math.min(...list.map((w) => (fn.parameters[w.keyParam]?.initializer || fn.parameters[w.keyParam]?.dotDotDotToken ? 0 : w.keyParam + 1)));
       minArgs.set(name, Math.min(needed, minArgs.get(name) ?? Infinity));
     }
     const calls = [...minArgs]
-      .flatMap(([name, needed]) => (callsByName.get(name) ?? []).filter(({ call }) => call.arguments.length >= needed && !redisCalls.has(call)))
+      .flatMap(([name, needed]) => (callsByName.get(name) ?? []).filter(({ call }) => (call.arguments.length >= needed || call.arguments.some(ts.isSpreadElement)) && !redisCalls.has(call)))
       .sort((a, b) => a.order - b.order);
     const next = new Map<FunctionNode, WrapperSite[]>();
     for (const { call } of calls) {

@@ -221,4 +221,14 @@ export const keyCases: KeyCase[] = [
     expected: ['del price:eu price:us', 'mget rate:eu rate:us'],
     typedOnly: true,
   },
+  {
+    name: 'wrapper callers that pass the key by spread, or leave a defaulted key out',
+    files: {
+      'src/cache.ts': `import Redis from 'ioredis';\nconst redis = new Redis();\nexport function cacheDel(key: string) { return redis.del(key); }\nexport function configGet(prefix: string, key = 'config:global') { return redis.get(key); }\n`,
+      'src/main.ts': `import { cacheDel, configGet } from './cache.js';\nexport async function f(id: string) { const args = [\`lock:\${id}\`] as const; await cacheDel(...args); await configGet('app'); }`,
+    },
+    // A spread cannot be matched to the key parameter: the caller's key is unknown, not guessed.
+    expected: ['del null', 'get config:global'],
+    analyzerOnly: true,
+  },
 ];
