@@ -34,16 +34,30 @@ const CALL_RECOGNIZERS: readonly ((call: ts.CallExpression, ctx: ResolveContext)
 /** The database write `node` performs, or undefined when it is not one. Never throws. */
 export function describeDbWrite(node: ts.CallExpression | ts.TaggedTemplateExpression, ctx: ResolveContext): DbWrite | undefined {
   try {
-    if (ts.isTaggedTemplateExpression(node)) return describeSqlWrite(node, ctx);
-    if (!chainHasWriteName(node)) return undefined;
-    for (const recognize of CALL_RECOGNIZERS) {
-      const write = recognize(node, ctx);
-      if (write) return write;
+    if (!ts.isTaggedTemplateExpression(node) && !chainHasWriteName(node)) return undefined;
+    let described = describedWrites.get(ctx);
+    if (!described) describedWrites.set(ctx, (described = new WeakMap()));
+    let write = described.get(node);
+    if (write === undefined) {
+      write = (ts.isTaggedTemplateExpression(node) ? describeSqlWrite(node, ctx) : recognizeCall(node, ctx)) ?? null;
+      described.set(node, write);
     }
-    return undefined;
+    return write ?? undefined;
   } catch {
     return undefined;
   }
+}
+
+// Per resolve context (one per file in a lint run): the write-path rules look at a call when
+// ESLint visits it and again when they build the file's facts.
+const describedWrites = new WeakMap<ResolveContext, WeakMap<ts.Node, DbWrite | null>>();
+
+function recognizeCall(call: ts.CallExpression, ctx: ResolveContext): DbWrite | undefined {
+  for (const recognize of CALL_RECOGNIZERS) {
+    const write = recognize(call, ctx);
+    if (write) return write;
+  }
+  return undefined;
 }
 
 /** The transaction control statement a raw SQL call issues (`client.query('BEGIN')`). Never throws. */

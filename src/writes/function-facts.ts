@@ -110,20 +110,24 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
   };
   const reportedWrites = new Set<ts.Node>();
   const visit = (node: ts.CallExpression | ts.TaggedTemplateExpression): void => {
-    const fn = enclosingFunctionNode(node);
+    // The enclosing function is looked up only for a call that turns out to matter (most do not).
+    let enclosing: FunctionNode | undefined | null = null;
+    const fnOf = (): FunctionNode | undefined => (enclosing === null ? (enclosing = enclosingFunctionNode(node)) : enclosing);
     const write = describeDbWrite(node, ctx);
     if (write && !reportedWrites.has(write.node)) {
       reportedWrites.add(write.node);
+      const fn = fnOf();
       if (fn) factsOf(fn).writes.push({ write, awaited: isAwaited(write.node) });
       return;
     }
     const control = sqlControlOf(node, ctx);
     if (control) {
+      const fn = fnOf();
       if (fn) factsOf(fn).controls.push({ control, node });
       return;
     }
     if (!ts.isCallExpression(node)) return;
-    inspectCall(node, fn, ctx, options, factsOf);
+    inspectCall(node, fnOf, ctx, options, factsOf);
   };
   if (options.nodes) options.nodes.forEach(visit);
   else {
@@ -136,7 +140,7 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
 
 function inspectCall(
   call: ts.CallExpression,
-  fn: FunctionNode | undefined,
+  fnOf: () => FunctionNode | undefined,
   ctx: ResolveContext,
   options: CollectOptions,
   factsOf: (fn: FunctionNode) => FunctionFactsDraft,
@@ -153,27 +157,39 @@ function inspectCall(
     const runner = method ?? (ts.isIdentifier(callee) ? callee.text : undefined);
     if (runner && CALLBACK_RUNNERS.has(runner)) {
       if (transactionCallForCallback(callback)) factsOf(callback).transaction = true;
+      const fn = fnOf();
       if (fn) factsOf(fn).callbacks.push({ node: call, callback, awaited: isAwaited(call) });
     }
   }
   // An immediately invoked function runs where it is written.
-  if (isFunctionNode(callee) && fn) factsOf(fn).callbacks.push({ node: call, callback: callee, awaited: isAwaited(call) });
+  if (isFunctionNode(callee)) {
+    const fn = fnOf();
+    if (fn) factsOf(fn).callbacks.push({ node: call, callback: callee, awaited: isAwaited(call) });
+  }
 
-  if (method && CACHE_OPS[method] && ts.isPropertyAccessExpression(callee)) {
+  // Own keys only: `cache.toString()` is no cache operation.
+  if (method && Object.hasOwn(CACHE_OPS, method) && ts.isPropertyAccessExpression(callee)) {
     const receiver = skipOuterExpressions(callee.expression);
     const receiverName = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined;
     if (receiverName && (!options.cacheNames || options.cacheNames.has(receiverName))) {
       const cache = localCacheOf(receiver, ctx);
       if (cache) {
+        const fn = fnOf();
         if (fn) factsOf(fn).cacheOps.push({ cache, op: CACHE_OPS[method], node: call });
         return;
       }
     }
   }
   const isRedisCall = options.isRedisCall?.(call);
-  if (fn && method && INVALIDATION_METHODS.has(method) && isRedisCall === false) factsOf(fn).opaqueInvalidation = true;
+  if (method && INVALIDATION_METHODS.has(method) && isRedisCall === false) {
+    const fn = fnOf();
+    if (fn) factsOf(fn).opaqueInvalidation = true;
+  }
   // A Redis command runs in the client, never in project code: no edge to resolve.
-  if (fn && name && !isRedisCall && (!options.keepCall || options.keepCall(name))) factsOf(fn).calls.push({ node: call, name, awaited: isAwaited(call) });
+  if (name && !isRedisCall && (!options.keepCall || options.keepCall(name))) {
+    const fn = fnOf();
+    if (fn) factsOf(fn).calls.push({ node: call, name, awaited: isAwaited(call) });
+  }
 }
 
 function isMessageListenerRegistration(call: ts.CallExpression, method: string, arg: ts.Expression): boolean {
