@@ -209,12 +209,23 @@ function clientFromCall(e: ts.CallExpression, ctx: ClientContext, depth: number)
   });
 }
 
+// An import binding is one object per name and file (see lookupName): every use of an imported
+// client in a file asks about the same binding, and the answer is the same.
+const importedClients = new WeakMap<ClientContext, WeakMap<Binding, ClientValue | null>>();
+
 function clientFromBinding(binding: Binding, ctx: ClientContext, depth: number): ClientValue | undefined {
   if (binding.kind === 'import') {
     const extra = ctx.extraPackages[binding.specifier];
     if (extra) return { kind: extra, pipeline: false }; // an in-house package exports instances
     if (clientPackageKind(binding.specifier)) return undefined; // the class itself, not an instance
-    return clientFromExport(followImport(ctx.graph, binding), ctx, depth);
+    let known = importedClients.get(ctx);
+    if (!known) importedClients.set(ctx, (known = new WeakMap()));
+    const cached = known.get(binding);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = clientFromExport(followImport(ctx.graph, binding), ctx, depth);
+    // Only a full-depth answer is kept: a deep lookup may have stopped short.
+    if (depth === 0) known.set(binding, value ?? null);
+    return value;
   }
   const decl = binding.node;
   return memoized(decl, ctx, () => {
