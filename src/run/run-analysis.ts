@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { releaseMemory } from './release-memory.js';
 import { checkSites, collectSites, loadRegistryFor, type AnalyzeOptions, type CollectedSites, type Progress } from '../analyze/analyze.js';
 import { planProject } from '../analyze/project.js';
 import type { ShardSpec } from '../analyze/shard.js';
@@ -18,6 +17,7 @@ import type { AnalysisResult, Finding } from '../types.js';
 import { applyBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline.js';
 import { cacheKey, DEFAULT_CACHE_LOCATION, readCache, readChecked, registryStamp, writeCache, writeChecked } from './cache.js';
 import { changedFiles, onlyChanged } from './changed.js';
+import { releaseMemory } from './release-memory.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
