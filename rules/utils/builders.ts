@@ -23,7 +23,7 @@ import {
 import { propertyNameText, resolveKey } from '../../src/resolve/resolve-key.js';
 import { diskGraph, parseFromDisk } from './disk-graph.js';
 import { createFileCache } from './file-cache.js';
-import type { BuilderConfig, BuilderFunctionSpecifier } from './settings.js';
+import { isWithinPackage, type BuilderConfig, type BuilderFunctionSpecifier } from './settings.js';
 
 export interface Builder {
   /** How a call is written: `productKey`, `CacheKeys.product`. */
@@ -234,7 +234,7 @@ export function isBuilderCall(call: ts.CallExpression, config: BuilderConfig, gr
   if (origin.file && config.modules.some((m) => sameModule(origin.file!, m))) return true;
   return config.functions.some((spec) => {
     if (!origin.names.some((n) => specifierNames(spec).includes(n))) return false;
-    if (spec.from === 'package') return origin.pkg !== undefined && (origin.pkg === spec.package || origin.pkg.startsWith(`${spec.package}/`));
+    if (spec.from === 'package') return origin.pkg !== undefined && isWithinPackage(origin.pkg, spec.package);
     if (!origin.file) return false;
     return spec.path === undefined ? !/[\\/]node_modules[\\/]/.test(origin.file) : sameModule(origin.file, spec.path);
   });

@@ -19,8 +19,9 @@
  */
 import { typeMatchesSomeSpecifier, type PackageSpecifier, type TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from 'typescript';
-import { clientOf, type ClientContext, type ClientValue } from '../../src/redis/clients.js';
+import { clientOf, PIPELINE_METHODS, type ClientContext, type ClientValue } from '../../src/redis/clients.js';
 import { constructorAssignments, enclosingClass, findClassMember, lookupName, skipOuterExpressions, type Binding } from '../../src/resolve/declarations.js';
+import { isWithinPackage } from './settings.js';
 
 export type ClientFlavour = ClientValue['kind'];
 
@@ -97,7 +98,6 @@ export function parseClientTypes(settings: { clientTypes?: unknown; ignoredClien
 /** What the settings say about one expression: a client of a flavour, ignored, or nothing. */
 type Verdict = { kind: ClientFlavour; pipeline: boolean } | 'ignored' | undefined;
 
-const PIPELINE_METHODS = new Set(['pipeline', 'multi', 'batch']);
 const SAME_CLIENT_METHODS = new Set(['duplicate', 'connect', 'withTypeMapping', 'withCommandOptions', 'isolated']);
 const MAX_DEPTH = 6;
 
@@ -145,7 +145,7 @@ export function clientClassifier(
 
   /** An imported (or namespace-member) name against the package specifiers. */
   const byImport = (specifier: string, name: string): Verdict => {
-    const hit = (list: PackageSpecifier[]) => list.some((s) => packageMatches(specifier, s.package) && namesOf(s).includes(name));
+    const hit = (list: PackageSpecifier[]) => list.some((s) => isWithinPackage(specifier, s.package) && namesOf(s).includes(name));
     if (hit(ignoredPackages)) return 'ignored';
     for (const entry of clientPackages) if (hit(entry.specifiers)) return { kind: entry.client, pipeline: false };
     return undefined;
@@ -254,9 +254,4 @@ export function clientClassifier(
       return undefined;
     }
   };
-}
-
-/** `@acme/cache` covers `@acme/cache` and `@acme/cache/node`, not `@acme/cache-extra`. */
-function packageMatches(specifier: string, pkg: string): boolean {
-  return specifier === pkg || specifier.startsWith(`${pkg}/`);
 }

@@ -106,3 +106,8 @@ function isBuilderFunctionSpecifier(value: unknown): value is BuilderFunctionSpe
   if (v.from === 'file') return v.path === undefined || (typeof v.path === 'string' && v.path.length > 0);
   return v.from === 'package' && typeof v.package === 'string' && v.package.length > 0;
 }
+
+/** `@acme/cache` covers `@acme/cache` and `@acme/cache/node`, not `@acme/cache-extra`. */
+export function isWithinPackage(specifier: string, pkg: string): boolean {
+  return specifier === pkg || specifier.startsWith(`${pkg}/`);
+}

@@ -87,7 +87,7 @@ const filesWithWrites = new WeakSet<object>();
  * write marks the file. Most files write none, and for them the adapter does nothing more, with
  * no walk of its own. Never throws.
  */
-export function noteWriteCandidate(context: AnyContext, node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression): void {
+function noteWriteCandidate(context: AnyContext, node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression): void {
   try {
     const sourceCode = context.sourceCode;
     if (filesWithWrites.has(sourceCode)) return;

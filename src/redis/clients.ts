@@ -62,7 +62,8 @@ export function clientKindOfDeclarationFile(fileName: string): ClientValue['kind
 const FACTORY_FUNCTIONS = new Set(['createClient', 'createCluster', 'createSentinel']);
 /** Methods that return the same client (chaining, connecting, copying). */
 const SAME_CLIENT_METHODS = new Set(['duplicate', 'on', 'once', 'connect', 'withTypeMapping', 'withCommandOptions', 'isolated']);
-const PIPELINE_METHODS = new Set(['pipeline', 'multi', 'batch']);
+/** Client methods that return a pipeline / transaction of the same client. */
+export const PIPELINE_METHODS: ReadonlySet<string> = new Set(['pipeline', 'multi', 'batch']);
 const PIPELINE_TYPES = new Set(['ChainableCommander', 'Pipeline', 'RedisClientMultiCommandType']);
 
 export interface ClientContext extends ResolveContext {
