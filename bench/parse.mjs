@@ -1,10 +1,13 @@
 // Syntax-only baseline: ts.createSourceFile on every .ts file under <tree>/src, nothing else
-// (no program, no binder, no type checker), with the `typescript` package the keydrift analyzer uses.
+// (no program, no binder, no type checker), with the `typescript` package the keydrift analyzer uses,
+// loaded the way keydrift loads it (through require: an ESM import of typescript.js costs ~0.3 s).
 //
 //   node bench/parse.mjs <treeDir>
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+
+const ts = createRequire(import.meta.url)('typescript');
 
 const root = path.resolve(process.argv[2] ?? '.');
 

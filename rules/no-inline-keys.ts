@@ -1,6 +1,6 @@
 import { typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import type ts from 'typescript';
+import type ts from '#typescript';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
 import { matchFamily } from '../src/registry/load.js';

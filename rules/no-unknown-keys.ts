@@ -1,5 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import type ts from 'typescript';
+import type ts from '#typescript';
 import { formatTemplate, templateShape, type Template } from '../src/keys/template.js';
 import { classifyKey } from '../src/registry/load.js';
 import type { DeprecatedTemplate } from '../src/registry/types.js';

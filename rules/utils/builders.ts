@@ -6,7 +6,7 @@
  */
 import nodePath from 'node:path';
 import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import ts from 'typescript';
+import ts from '#typescript';
 import { templateShape, type Template } from '../../src/keys/template.js';
 import {
   followImport,

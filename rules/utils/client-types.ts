@@ -18,7 +18,7 @@
  * Malformed entries are skipped, and nothing here throws.
  */
 import { typeMatchesSomeSpecifier, type PackageSpecifier, type TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
-import ts from 'typescript';
+import ts from '#typescript';
 import { clientOf, PIPELINE_METHODS, type ClientContext, type ClientValue } from '../../src/redis/clients.js';
 import { constructorAssignments, enclosingClass, findClassMember, lookupName, skipOuterExpressions, type Binding } from '../../src/resolve/declarations.js';
 import { isWithinPackage } from './settings.js';

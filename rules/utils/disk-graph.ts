@@ -5,7 +5,7 @@
  * `productKey()` returns, without any whole-program work.
  */
 import path from 'node:path';
-import ts from 'typescript';
+import ts from '#typescript';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
 import { createFileCache } from './file-cache.js';
 

@@ -1,5 +1,5 @@
 /** Inline key expressions: what counts as one, and rewriting them for suggestions. */
-import ts from 'typescript';
+import ts from '#typescript';
 import type { Template } from '../../src/keys/template.js';
 import { lookupName, skipOuterExpressions } from '../../src/resolve/declarations.js';
 

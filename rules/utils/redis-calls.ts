@@ -7,7 +7,7 @@
  * module from disk (cached; see disk-graph.ts).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import ts from 'typescript';
+import ts from '#typescript';
 import { describeRedisCall, isCandidateMethod, type RedisCommand } from '../../src/analyze/discover.js';
 import { lookupCommand, type CommandInfo } from '../../src/redis/commands.js';
 import { createClientContext, type ClientContext } from '../../src/redis/clients.js';

@@ -14,7 +14,7 @@
  * nothing here throws: on any failure a rule reports nothing.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import ts from 'typescript';
+import ts from '#typescript';
 import { locator, toCheckSite, toRelative } from '../../src/analyze/analyze.js';
 import { discoverCallSites } from '../../src/analyze/discover.js';
 import type { CheckSite, Located } from '../../src/analyze/site.js';

@@ -5,7 +5,7 @@
  * Prints nothing; the CLI decides what to do with the result.
  */
 import path from 'node:path';
-import type ts from 'typescript';
+import type ts from '#typescript';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';

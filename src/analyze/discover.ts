@@ -3,7 +3,7 @@
  * Walks the raw TypeScript trees and asks the type
  * checker only about calls whose method name is a Redis command.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { concatTemplates, type Template } from '../keys/template.js';
 import { keyIndexes, lookupCommand, type CommandInfo } from '../redis/commands.js';
 import { clientKindOfDeclarationFile, clientOf, type ClientContext, type ClientValue } from '../redis/clients.js';

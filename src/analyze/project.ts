@@ -14,7 +14,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
-import ts from 'typescript';
+import ts from '#typescript';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
 export interface LoadOptions {

@@ -3,7 +3,7 @@
  * size (largest first, to the lightest shard), so shards carry even work whatever the order
  * the file system lists them in.
  */
-import type ts from 'typescript';
+import type ts from '#typescript';
 
 export interface ShardSpec {
   /** 1-based. */

@@ -1,5 +1,5 @@
 /** The expiry a single write call sets itself, in every client's option form. */
-import ts from 'typescript';
+import ts from '#typescript';
 import { lookupName, skipOuterExpressions } from '../resolve/declarations.js';
 import { isConstDeclaration, propertyNameText } from '../resolve/resolve-key.js';
 import type { TtlInfo } from '../types.js';

@@ -4,7 +4,7 @@
  * carry them like call sites. Ids are `file:line:column` of the function's start: the same
  * ids call sites carry in `fnId`, which is how a function's Redis commands are joined to it.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import type { FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { forEachNode } from '../resolve/walk.js';

@@ -5,7 +5,7 @@
  * typed with a client type, and factory functions that return one. The analyzer asks the type
  * checker first when it has one (see `clientFromSymbol`); this is the fallback and the untyped path.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { type Template } from '../keys/template.js';
 import {
   constructorAssignments,

@@ -3,7 +3,7 @@
  * file, and export lookup across files through a `ModuleGraph`. Used by the key resolver
  * and client recognition in both typed and untyped runs, so both give the same answer.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 
 /** What cross-file lookups need; a per-file caller (an ESLint rule) may resolve nothing. */
 export interface ModuleGraph {

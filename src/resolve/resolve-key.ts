@@ -7,7 +7,7 @@
  * applied, conditionals (a union), `[...].join(sep)`, finite literal union types when a checker is
  * given. Whatever is left is a hole named after the expression; nothing is guessed.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { hole, literal, makeTemplate, type Segment, type Template } from '../keys/template.js';
 import {
   enclosingClass,

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '#typescript';
 
 /**
  * Visits `root` and everything below it in source order (pre-order) until `visit` returns true,

@@ -4,7 +4,7 @@
  * classes (`this.repo.update()`, `repo.update()` with `repo = new ProductRepository()` or typed
  * `ProductRepository`), plus, with a checker, whatever signature the checker resolves.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { findClassMember, followImport, isFunctionNode, lookupName, skipOuterExpressions, type FunctionNode } from '../resolve/declarations.js';
 import { calledFunction, type ResolveContext } from '../resolve/resolve-key.js';
 

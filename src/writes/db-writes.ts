@@ -7,7 +7,7 @@
  * repository methods at their call, query-builder chains (Knex, Drizzle, TypeORM) at the chain's
  * last query call (before any `.then`).
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { methodCall, operationOf, transactionCallForCallback } from './orm-common.js';
 import { describeDrizzleWrite } from './orm-drizzle.js';

@@ -5,7 +5,7 @@
  * Shared by the rules (one file) and the analyzer (every file, then joined into a call graph).
  * Redis commands are not here: both callers already have them (discover.ts).
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { followImport, isFunctionNode, lookupName, skipOuterExpressions, type FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { forEachNode } from '../resolve/walk.js';

@@ -2,7 +2,7 @@
  * Helpers shared by the database-write recognizers: method chains, where a name is declared,
  * literal strings, type annotations, transaction callbacks, and the optional checker test.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { enclosingClass, findClassMember, followImport, lookupExport, lookupName, skipOuterExpressions } from '../resolve/declarations.js';
 import { resolveKey, type ResolveContext } from '../resolve/resolve-key.js';
 import { isFullyLiteral } from '../keys/template.js';

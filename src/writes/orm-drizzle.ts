@@ -4,7 +4,7 @@
  * singlestore, or a schema's `.table(…)`), or at least an identifier that is not known to be
  * something else. That keeps `map.delete(k)`, `cache.update(x)` and `arr.insert(i)` out.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { lookupName, skipOuterExpressions } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { chainOf, declarationOf, initializerOf, isChainTop, isCollection, isDirectlyAwaited, literalString, nameOf, typeAnnotationOf, typeFromPackage, typeReference } from './orm-common.js';

@@ -3,7 +3,7 @@
  * `knex.from(…)`, `knex.insert(rows).into(…)`) that calls a write method. Any function called
  * with a table name can root a chain; the write method in the chain is what makes it a write.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { skipOuterExpressions } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { chainOf, isChainTop, literalString, typeFromPackage, type Chain, type ChainLink } from './orm-common.js';

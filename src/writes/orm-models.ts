@@ -4,7 +4,7 @@
  * `model('Product', schema)` const or a value typed `Model<…>`), followed through consts,
  * imports (default ones too), `typeof Product` annotations and NestJS `@InjectModel(…)`.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { lookupName, skipOuterExpressions } from '../resolve/declarations.js';
 import { propertyNameText, type ResolveContext } from '../resolve/resolve-key.js';
 import {

@@ -3,7 +3,7 @@
  * `client`, `this.prisma`), is created by `new PrismaClient()` (through consts and imports), or is
  * the parameter of a `$transaction` callback. The model accessor is the entity (`product`).
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { skipOuterExpressions } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { declarationOf, initializerOf, isTransactionParameter, methodCall, nameOf, operationOf, typeAnnotationOf, typeFromPackage } from './orm-common.js';

@@ -4,7 +4,7 @@
  * methods (`manager.update(Product, …)`), Active Record statics (`Product.save()` on a class
  * extending `BaseEntity`) and query builders (`createQueryBuilder().update(Product)…execute()`).
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { constructorAssignments, enclosingClass, skipOuterExpressions } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import {

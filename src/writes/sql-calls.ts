@@ -3,7 +3,7 @@
  * pg `{ text, values }` configs, and tagged templates (`sql\`…\``, `prisma.$executeRaw\`…\``).
  * The text is resolved like a Redis key (consts, imports, concatenation), holes shown as `?`.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { skipOuterExpressions } from '../resolve/declarations.js';
 import { propertyNameText, resolveKey, type ResolveContext } from '../resolve/resolve-key.js';
 import type { Template } from '../keys/template.js';

@@ -2,7 +2,7 @@
  * The database-write model shared by the ESLint rules and the analyzer: a write is a call (or a
  * tagged template) that changes rows of one entity (a table or a model).
  */
-import type ts from 'typescript';
+import type ts from '#typescript';
 
 export type DbOperation = 'insert' | 'update' | 'delete' | 'upsert' | 'merge';
 
