@@ -395,9 +395,24 @@ function functionOfDeclaration(decl: ts.Node): FunctionNode | undefined {
 }
 
 /** With a checker: a finite union of string/number literal types becomes alternatives. */
+// A node's type does not depend on the call site a builder is resolved for, so each node is asked
+// about once per checker (a `today()` builder used by a thousand keys is one query, not a thousand).
+// By checker: an editor's language service keeps a file's nodes across program versions.
+const typeAlternatives = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, Alternatives | null>>();
+
 function fromType(expr: ts.Expression, state: State): Alternatives | undefined {
   const checker = state.ctx.checker;
-  if (!checker || declaredAsPlainKeyword(expr)) return undefined;
+  if (!checker) return undefined;
+  let known = typeAlternatives.get(checker);
+  if (!known) typeAlternatives.set(checker, (known = new WeakMap()));
+  let alternatives = known.get(expr);
+  if (alternatives === undefined) known.set(expr, (alternatives = literalUnionOf(expr, checker) ?? null));
+  return alternatives ?? undefined;
+}
+
+/** The values of a finite union of string / number literal types, as alternatives. */
+function literalUnionOf(expr: ts.Expression, checker: ts.TypeChecker): Alternatives | undefined {
+  if (declaredAsPlainKeyword(expr)) return undefined;
   let type: ts.Type;
   try {
     type = checker.getTypeAtLocation(expr);
