@@ -15,7 +15,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import ts from '#typescript';
-import { locator, toCheckSite, toRelative } from '../../src/analyze/analyze.js';
+import { locator, nodeIds, toCheckSite, toRelative } from '../../src/analyze/analyze.js';
 import { discoverCallSites } from '../../src/analyze/discover.js';
 import type { CheckSite, Located } from '../../src/analyze/site.js';
 import { eventsOf, type AddFinding } from '../../src/analyze/write-checks.js';
@@ -249,7 +249,8 @@ function fileState(context: AnyContext): FileState | undefined {
         scan.visit(node, sourceFile);
         if (isFunctionNode(node)) functions.push(node);
       });
-      const sites = drafts.map((draft) => toCheckSite(draft, relative));
+      const ids = nodeIds(relative);
+      const sites = drafts.map((draft) => toCheckSite(draft, relative, ids));
       state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, redisCalls, scan, functions, facts: new Map(), models: new Map() };
     }
   } finally {

@@ -74,7 +74,8 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
     if (rel === undefined) relativeNames.set(file, (rel = toRelative(options.cwd, file)));
     return rel;
   };
-  const sites = drafts.map((draft) => toCheckSite(draft, relative)).sort((a, b) => compareLocated(a.where, b.where));
+  const ids = nodeIds(relative);
+  const sites = drafts.map((draft) => toCheckSite(draft, relative, ids)).sort((a, b) => compareLocated(a.where, b.where));
   const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call) });
   // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
   const problems: Finding[] = project.problems
@@ -93,14 +94,27 @@ export function locator(relative: (file: string) => string): (node: ts.Node) => 
   };
 }
 
-/** A discovered site as plain data: positions instead of nodes, ids for its function and pipeline. */
-export function toCheckSite(draft: SiteDraft, relative: (file: string) => string): CheckSite {
+/**
+ * The `file:line:column` id of a node for the sites of one run: a function's or a pipeline's id is
+ * asked by every command in it, so each is worked out once.
+ */
+export function nodeIds(relative: (file: string) => string): (node: ts.Node | undefined) => string | null {
   const locate = locator(relative);
-  const id = (node: ts.Node | undefined) => {
+  const ids = new WeakMap<ts.Node, string>();
+  return (node) => {
     if (!node) return null;
-    const at = locate(node);
-    return `${at.file}:${at.line}:${at.column}`;
+    let id = ids.get(node);
+    if (id === undefined) {
+      const at = locate(node);
+      ids.set(node, (id = `${at.file}:${at.line}:${at.column}`));
+    }
+    return id;
   };
+}
+
+/** A discovered site as plain data: positions instead of nodes, ids for its function and pipeline. */
+export function toCheckSite(draft: SiteDraft, relative: (file: string) => string, id = nodeIds(relative)): CheckSite {
+  const locate = locator(relative);
   return {
     where: locate(draft.node),
     client: draft.client,

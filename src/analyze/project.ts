@@ -224,9 +224,22 @@ function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.
   // No parent pointers at parse time: the binder sets them (loadProject creates the checker, which
   // binds every file, before anything walks the trees), as it does for tsc.
   const host = ts.createCompilerHost(options, false);
+  // Module resolution asks about the same paths over and over (every import of a package probes
+  // the same node_modules); nothing changes on disk during a run, so each path is checked once.
+  host.fileExists = remember(host.fileExists.bind(host));
+  host.directoryExists = remember(host.directoryExists!.bind(host));
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
   return ts.createProgram({ rootNames: plan.fileNames, options, host });
+}
+
+function remember(exists: (path: string) => boolean): (path: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (path) => {
+    let found = known.get(path);
+    if (found === undefined) known.set(path, (found = exists(path)));
+    return found;
+  };
 }
 
 function isLibraryFile(fileName: string): boolean {

@@ -221,12 +221,18 @@ export class WriteScan {
 /** The name callers use for the function a node sits in (anonymous callbacks count as their caller). */
 function ownerName(node: ts.Node): string {
   for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) {
-      const name = functionCallName(n);
-      if (name !== undefined) return name;
-    }
+    if (ts.isFunctionLike(n)) return functionOwnerName(n);
   }
   return '';
+}
+
+// Per function: every call in it asks, and the answer may take a walk through enclosing callbacks.
+const ownerNames = new WeakMap<ts.Node, string>();
+
+function functionOwnerName(fn: ts.SignatureDeclaration): string {
+  let name = ownerNames.get(fn);
+  if (name === undefined) ownerNames.set(fn, (name = functionCallName(fn) ?? ownerName(fn)));
+  return name;
 }
 
 /** Method names that may write a database or clear a local cache (a superset; only a filter). */

@@ -9,6 +9,7 @@
  */
 import ts from '#typescript';
 import { hole, literal, makeTemplate, type Segment, type Template } from '../keys/template.js';
+import { declaredAsPlainKeyword } from './plain-keyword.js';
 import {
   enclosingClass,
   findClassMember,
@@ -406,13 +407,13 @@ function fromType(expr: ts.Expression, state: State): Alternatives | undefined {
   let known = typeAlternatives.get(checker);
   if (!known) typeAlternatives.set(checker, (known = new WeakMap()));
   let alternatives = known.get(expr);
-  if (alternatives === undefined) known.set(expr, (alternatives = literalUnionOf(expr, checker) ?? null));
+  if (alternatives === undefined) known.set(expr, (alternatives = literalUnionOf(expr, checker, state.ctx.graph) ?? null));
   return alternatives ?? undefined;
 }
 
 /** The values of a finite union of string / number literal types, as alternatives. */
-function literalUnionOf(expr: ts.Expression, checker: ts.TypeChecker): Alternatives | undefined {
-  if (declaredAsPlainKeyword(expr)) return undefined;
+function literalUnionOf(expr: ts.Expression, checker: ts.TypeChecker, graph: ModuleGraph): Alternatives | undefined {
+  if (declaredAsPlainKeyword(expr, graph)) return undefined;
   let type: ts.Type;
   try {
     type = checker.getTypeAtLocation(expr);
@@ -428,65 +429,6 @@ function literalUnionOf(expr: ts.Expression, checker: ts.TypeChecker): Alternati
     else return undefined;
   }
   return out.length > 0 ? out : undefined;
-}
-
-const PLAIN_KEYWORD_TYPES = new Set([ts.SyntaxKind.StringKeyword, ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.AnyKeyword, ts.SyntaxKind.UnknownKeyword]);
-
-/**
- * `id: string` can never be a finite literal union: skip the type query (most holes are such
- * parameters, and each query costs the checker real work in a large program).
- */
-function declaredAsPlainKeyword(expr: ts.Expression): boolean {
-  const e = skipOuterExpressions(expr);
-  if (!ts.isIdentifier(e)) return false;
-  const binding = lookupName(e.text, e);
-  if (binding?.kind !== 'local') return false;
-  const decl = binding.node;
-  if (!ts.isParameter(decl) && !ts.isVariableDeclaration(decl)) return false;
-  if (decl.type) return PLAIN_KEYWORD_TYPES.has(decl.type.kind);
-  // `locale = 'en'`: an unannotated parameter with a literal default is widened to string / number.
-  // (Not in an arrow or function expression: a contextual type may narrow it there.)
-  if (ts.isParameter(decl)) {
-    const owner = decl.parent;
-    if (decl.initializer !== undefined && isWidenedLiteral(decl.initializer) && (ts.isFunctionDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isConstructorDeclaration(owner))) return true;
-  }
-  // `ids.map((id) => …)` with `ids: string[]`.
-  if (ts.isParameter(decl)) return isElementOfPlainArray(decl);
-  // `for (const id of ids)` with `ids: string[]`.
-  const loop = decl.parent?.parent;
-  if (loop && ts.isForOfStatement(loop) && loop.initializer === decl.parent) return isPlainKeywordArray(loop.expression);
-  return false;
-}
-
-const ELEMENT_CALLBACK_METHODS = new Set(['map', 'forEach', 'filter', 'flatMap', 'some', 'every', 'find', 'findIndex']);
-
-/** The first parameter of a callback that an array method of a plain `string[]` calls with each element. */
-function isElementOfPlainArray(param: ts.ParameterDeclaration): boolean {
-  const fn = param.parent;
-  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== param) return false;
-  const call = fn.parent;
-  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== fn) return false;
-  const callee = skipOuterExpressions(call.expression);
-  return ts.isPropertyAccessExpression(callee) && ELEMENT_CALLBACK_METHODS.has(callee.name.text) && isPlainKeywordArray(callee.expression);
-}
-
-function isWidenedLiteral(expr: ts.Expression): boolean {
-  const e = skipOuterExpressions(expr);
-  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e);
-}
-
-/** An identifier declared as `string[]`, `readonly number[]` or `Array<string>`. */
-function isPlainKeywordArray(expr: ts.Expression): boolean {
-  const e = skipOuterExpressions(expr);
-  if (!ts.isIdentifier(e)) return false;
-  const binding = lookupName(e.text, e);
-  if (binding?.kind !== 'local' || !(ts.isParameter(binding.node) || ts.isVariableDeclaration(binding.node))) return false;
-  let type = binding.node.type;
-  if (type && ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) type = type.type;
-  if (!type) return false;
-  if (ts.isArrayTypeNode(type)) return PLAIN_KEYWORD_TYPES.has(type.elementType.kind);
-  const element = ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(Readonly)?Array$/.test(type.typeName.text) ? type.typeArguments?.[0] : undefined;
-  return element !== undefined && PLAIN_KEYWORD_TYPES.has(element.kind);
 }
 
 function guarded(node: ts.Node, state: State, run: () => Alternatives): Alternatives | undefined {

@@ -222,6 +222,15 @@ export const keyCases: KeyCase[] = [
     typedOnly: true,
   },
   {
+    name: 'a property declared with a finite union is expanded with types, one declared string is a hole',
+    files: {
+      'src/model.ts': `export interface Price {\n  region: 'eu' | 'us';\n  id: string;\n}\n`,
+      'src/main.ts': `${IOREDIS}import type { Price } from './model.js';\ninterface Plan { tier: 'a' | 'b'; name: string }\nexport async function f(price: Price, plan: Plan) { await redis.get(\`price:\${price.region}:\${price.id}\`); await redis.get(\`plan:\${plan.tier}:\${plan.name}\`); }`,
+    },
+    expected: ['get price:eu:{id} price:us:{id}', 'get plan:a:{name} plan:b:{name}'],
+    typedOnly: true,
+  },
+  {
     name: 'wrapper callers that pass the key by spread, or leave a defaulted key out',
     files: {
       'src/cache.ts': `import Redis from 'ioredis';\nconst redis = new Redis();\nexport function cacheDel(key: string) { return redis.del(key); }\nexport function configGet(prefix: string, key = 'config:global') { return redis.get(key); }\n`,
