@@ -680,4 +680,34 @@ describe('with a type checker', () => {
     expect(describeAll({ graph, checker: program.getTypeChecker() })).toEqual(['knex update products', 'knex delete null', 'sql delete carts']);
     expect(describeAll({ graph })).toEqual(['knex update products', 'sql delete carts']);
   });
+
+  it('tells a typed TypeORM repository from built-in collections held the same way', () => {
+    const dir = writeProject(
+      {
+        'src/svc.ts': `
+          import { Repository } from 'typeorm';
+          class Product { id!: string; }
+          export class ProductService {
+            private readonly local = new Map<string, Product>();
+            private readonly seen: Set<string> = new Set();
+            constructor(private readonly repo: Repository<Product>) {}
+            async remove(id: string) {
+              await this.repo.delete(id);
+              this.local.delete(id);
+              this.seen.delete(id);
+            }
+          }`,
+      },
+      { name: 'db-writes-typeorm-checker' },
+    );
+    const fileName = path.join(dir, 'src/svc.ts');
+    const options: ts.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true, experimentalDecorators: true };
+    const program = ts.createProgram([fileName], options);
+    const file = program.getSourceFile(fileName)!;
+    const described = candidates(file)
+      .map((node) => describeDbWrite(node, { graph: { resolveModule: () => undefined }, checker: program.getTypeChecker() }))
+      .filter((w): w is DbWrite => w !== undefined)
+      .map((w) => `${w.orm} ${w.operation} ${w.entity ?? 'null'} ${w.node.getText()}`);
+    expect(described).toEqual(['typeorm delete Product this.repo.delete(id)']);
+  });
 });

@@ -5,7 +5,7 @@
  * extending `BaseEntity`) and query builders (`createQueryBuilder().update(Product)…execute()`).
  */
 import ts from '#typescript';
-import { constructorAssignments, enclosingClass, skipOuterExpressions } from '../resolve/declarations.js';
+import { constructorAssignments, enclosingClass, lookupName, skipOuterExpressions } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import {
   chainOf,
@@ -110,8 +110,19 @@ function repositoryEntity(expr: ts.Expression, ctx: ResolveContext, depth: numbe
       }
     }
   }
+  if (ts.isNewExpression(e) && isBuiltInClass(e.expression)) return undefined;
   const type = typeFromPackage(e, ctx, TYPEORM_PACKAGES);
   return type && REPOSITORY_TYPES.has(type.getSymbol()?.name ?? '') ? firstTypeArgumentName(type, ctx) : undefined;
+}
+
+// `private readonly local = new Map()` then `this.local.delete(id)`: a built-in collection is
+// never a repository, and the type query would say so at some cost (thousands of them in a
+// service with many local caches).
+const BUILT_IN_CLASSES = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Date', 'Promise', 'Error', 'RegExp', 'URL', 'URLSearchParams']);
+
+function isBuiltInClass(expr: ts.Expression): boolean {
+  const e = skipOuterExpressions(expr);
+  return ts.isIdentifier(e) && BUILT_IN_CLASSES.has(e.text) && lookupName(e.text, e) === undefined;
 }
 
 /** `dataSource.getRepository(Product)`, `getRepository(Product)`, `manager.getRepository('product')`. */
