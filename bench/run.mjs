@@ -9,7 +9,7 @@
 //
 // Environment:
 //   BENCH_SIZES=200,1000   tree sizes (default 1000,5000)
-//   BENCH_RUNS=3           runs per command (median is reported)
+//   BENCH_RUNS=3           rounds: each round runs every command once (medians are reported)
 //   BENCH_SEED=42          generator seed
 //   BENCH_TIMEOUT=1800     per-run timeout in seconds
 //   BENCH_PEAK=time|node   peak-RSS method (default: GNU /usr/bin/time if usable, else bench/peak.mjs)
@@ -149,14 +149,15 @@ for (const size of SIZES) {
       (genSeconds === null ? '(cached)' : `(generated in ${genSeconds.toFixed(1)} s)`),
   );
 
-  const rows = {};
-  for (const c of commandsFor(tree, size)) {
-    const times = [];
-    const peaks = [];
-    let failure = null;
-    if (!fs.existsSync(c.script)) failure = { status: `${path.relative(repoRoot, c.script)} not found`, log: null };
-    if (!failure && c.warm) measure(c.name, `tree-${size}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
-    for (let run = 0; run < RUNS && !failure; run++) {
+  // Rounds rather than one command's runs in a row: on a shared machine the load drifts, and
+  // each round then measures every command under about the same conditions as the others.
+  const commands = commandsFor(tree, size);
+  const state = new Map(commands.map((c) => [c, { times: [], peaks: [], failure: fs.existsSync(c.script) ? null : { status: `${path.relative(repoRoot, c.script)} not found`, log: null } }]));
+  for (const c of commands) if (!state.get(c).failure && c.warm) measure(c.name, `tree-${size}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
+  for (let run = 0; run < RUNS; run++) {
+    for (const c of commands) {
+      const s = state.get(c);
+      if (s.failure) continue; // a failing command is not retried
       if (c.json) fs.rmSync(c.json, { force: true });
       const m = measure(c.name, `tree-${size}`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
       if (m.ok && c.json && !fs.existsSync(c.json)) {
@@ -164,12 +165,16 @@ for (const size of SIZES) {
         m.status = `${statusText(m.status)}, no JSON written`;
       }
       if (!m.ok) {
-        failure = m;
-        break; // a failing command is not retried
+        s.failure = m;
+        continue;
       }
-      times.push(m.seconds);
-      if (m.peakMB !== null) peaks.push(m.peakMB);
+      s.times.push(m.seconds);
+      if (m.peakMB !== null) s.peaks.push(m.peakMB);
     }
+  }
+  const rows = {};
+  for (const c of commands) {
+    const { times, peaks, failure } = state.get(c);
     const row = failure
       ? { name: c.name, ok: false, status: failure.status, log: failure.log }
       : { name: c.name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times };
