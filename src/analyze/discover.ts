@@ -22,7 +22,7 @@ import {
 import { bindCall, calledFunction, EMPTY_ENV, propertyNameText, resolveKey, type Env } from '../resolve/resolve-key.js';
 import type { ClientKind, TtlInfo } from '../types.js';
 import { calleeName } from '../writes/callee.js';
-import { forEachNode } from '../resolve/walk.js';
+import { forEachCodeNode, forEachNode } from '../resolve/walk.js';
 import { inlineTtl } from './ttl.js';
 
 export interface DraftKey {
@@ -78,7 +78,7 @@ export function discoverCallSites(
   onProgress?: (done: number, total: number) => void,
   /** Receives every call recognized as a Redis command, wrapper layers' inner calls included. */
   recognized?: Set<ts.Node>,
-  /** Sees every node of every file (the write-path scan rides on this walk). */
+  /** Sees every node of every file that may hold code: no tokens or types (the write-path scan rides on this walk). */
   onNode?: (node: ts.Node, file: ts.SourceFile) => void,
 ): SiteDraft[] {
   const sites: SiteDraft[] = [];
@@ -91,7 +91,7 @@ export function discoverCallSites(
   for (const [index, file] of files.entries()) {
     onProgress?.(index, files.length);
     const isOwn = !own || own.has(file);
-    forEachNode(file, (node) => {
+    forEachCodeNode(file, (node) => {
       onNode?.(node, file);
       if (!ts.isCallExpression(node)) return;
       if (isOwn) {

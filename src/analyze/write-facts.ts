@@ -148,7 +148,7 @@ export class WriteScan {
     private readonly extra?: ReadonlySet<string>,
   ) {}
 
-  /** Every node of every file (`file`, the one it is in), in source order (pre-order). */
+  /** Every node of every file that may hold code (`file`, the one it is in), in source order (pre-order). */
   visit(node: ts.Node, file: ts.SourceFile): void {
     // One switch on the kind: this runs for every node of the project.
     switch (node.kind) {

@@ -17,3 +17,29 @@ export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | v
   }
   return false;
 }
+
+// Kinds that hold no code: tokens (identifiers, literals, keywords, punctuation) and types.
+const NO_CODE = new Uint8Array(ts.SyntaxKind.Count);
+for (let kind = 0; kind <= ts.SyntaxKind.LastToken; kind++) NO_CODE[kind] = 1;
+for (let kind = ts.SyntaxKind.FirstTypeNode; kind <= ts.SyntaxKind.LastTypeNode; kind++) NO_CODE[kind] = 1;
+NO_CODE[ts.SyntaxKind.InterfaceDeclaration] = 1;
+NO_CODE[ts.SyntaxKind.TypeAliasDeclaration] = 1;
+
+/**
+ * Like forEachNode, for walks that look for calls, declarations and functions: it neither visits
+ * nor enters tokens and types, where none of those can be. That is more than half of a tree's
+ * nodes (every identifier is one), which a project-wide walk would otherwise call back for.
+ */
+export function forEachCodeNode(root: ts.Node, visit: (node: ts.Node) => void): void {
+  const stack: ts.Node[] = [root];
+  const push = (child: ts.Node): void => {
+    if (NO_CODE[child.kind] === 0) stack.push(child);
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    visit(node);
+    const start = stack.length;
+    ts.forEachChild(node, push);
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
+  }
+}
