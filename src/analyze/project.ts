@@ -224,6 +224,9 @@ function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.
   // No parent pointers at parse time: the binder sets them (loadProject creates the checker, which
   // binds every file, before anything walks the trees), as it does for tsc.
   const host = ts.createCompilerHost(options, false);
+  // JSDoc types only matter in JavaScript files; nothing here reads the comments of a .ts or .d.ts
+  // file (the dependencies' .d.ts files are full of them). tsc itself skips most of them too.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   // Module resolution asks about the same paths over and over (every import of a package probes
   // the same node_modules); nothing changes on disk during a run, so each path is checked once.
   host.fileExists = remember(host.fileExists.bind(host));
