@@ -30,6 +30,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateTree } from './generate.mjs';
@@ -48,7 +49,8 @@ const MARKER = '.keydrift-monorepo.json';
 // --parse <dir>: the syntax-only floor, every .ts file under packages/*/src.
 
 if (process.argv[2] === '--parse') {
-  const ts = (await import('typescript')).default;
+  // Loaded through require, as keydrift loads it (see bench/parse.mjs).
+  const ts = createRequire(import.meta.url)('typescript');
   let files = 0;
   let statements = 0;
   for (const file of sourceFiles(path.resolve(process.argv[3]))) {
