@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { foldFollowingExpiry, toCheckSite } from '../src/analyze/analyze.js';
+import { foldFollowingExpiry, nodeIds, toCheckSite } from '../src/analyze/analyze.js';
 import type { CheckSite } from '../src/analyze/site.js';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
@@ -45,13 +45,14 @@ export default createRule<Options, MessageId>({
     const writes: { node: TSESTree.CallExpression; site: CheckSite }[] = [];
     const sites: CheckSite[] = [];
     const relative = () => context.filename;
+    const ids = nodeIds(relative);
 
     return {
       CallExpression(node) {
         for (const command of redisCommandsAt(context, node, (info) => info.createsValue || info.setsExpiry)) {
           const { info } = command.command;
           if (!info.createsValue && !info.setsExpiry) continue;
-          const site = toCheckSite(command.site, relative);
+          const site = toCheckSite(command.site, relative, ids);
           sites.push(site);
           if (info.createsValue) writes.push({ node, site });
         }
