@@ -6,6 +6,7 @@
  */
 import { DRIFT_DESCRIPTIONS, type DriftKind } from '../keys/drift.js';
 import type { Template } from '../keys/template.js';
+import { memo } from '../memo.js';
 import { classifyKey, matchFamily, type KeyClass } from '../registry/load.js';
 import type { Registry, RegistryFamily } from '../registry/types.js';
 import type { Finding, FindingRule, RelatedLocation, Severity } from '../types.js';
@@ -245,14 +246,6 @@ function checkUnresolved({ input, add }: Context): void {
       add('unresolved-key', 'info', site.where, `cannot resolve the key \`${key.source}\` to a template; build it from a registered key builder or a constant`);
     }
   }
-}
-
-function memo<T>(compute: (shape: string) => T): (shape: string) => T {
-  const cache = new Map<string, T>();
-  return (shape) => {
-    if (!cache.has(shape)) cache.set(shape, compute(shape));
-    return cache.get(shape)!;
-  };
 }
 
 export function byLocation(a: { where: Located }, b: { where: Located }): number {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import ts from '#typescript';
+import { memo } from '../memo.js';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
 export interface LoadOptions {
@@ -229,20 +230,11 @@ function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeInfo;
   // Module resolution asks about the same paths over and over (every import of a package probes
   // the same node_modules); nothing changes on disk during a run, so each path is checked once.
-  host.fileExists = remember(host.fileExists.bind(host));
-  host.directoryExists = remember(host.directoryExists!.bind(host));
+  host.fileExists = memo(host.fileExists.bind(host));
+  host.directoryExists = memo(host.directoryExists!.bind(host));
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
   return ts.createProgram({ rootNames: plan.fileNames, options, host });
-}
-
-function remember(exists: (path: string) => boolean): (path: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (path) => {
-    let found = known.get(path);
-    if (found === undefined) known.set(path, (found = exists(path)));
-    return found;
-  };
 }
 
 function isLibraryFile(fileName: string): boolean {

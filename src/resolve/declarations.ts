@@ -305,7 +305,7 @@ function declaredName(statement: ts.Statement): string | undefined {
   return undefined;
 }
 
-function hasExportModifier(node: ts.Node): boolean {
+export function hasExportModifier(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
 

@@ -8,7 +8,7 @@
  * where the checker would have given the literal, which is less precise but never a guess.
  */
 import ts from '#typescript';
-import { lookupName, skipOuterExpressions, type ModuleGraph } from './declarations.js';
+import { hasExportModifier, lookupName, skipOuterExpressions, type ModuleGraph } from './declarations.js';
 
 const PLAIN_KEYWORD_TYPES = new Set([ts.SyntaxKind.StringKeyword, ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.AnyKeyword, ts.SyntaxKind.UnknownKeyword]);
 
@@ -74,10 +74,9 @@ function namedTypeMembers(name: ts.Identifier, graph: ModuleGraph): readonly (ts
 function topLevelTypeMembers(file: ts.SourceFile, name: string, exported: boolean): readonly (ts.TypeElement | ts.ClassElement)[] | undefined {
   for (const statement of file.statements) {
     if (!(ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isClassDeclaration(statement)) || statement.name?.text !== name) continue;
-    if (exported && !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return undefined;
-    if (ts.isInterfaceDeclaration(statement)) return statement.members;
-    if (ts.isClassDeclaration(statement)) return statement.members;
-    return ts.isTypeLiteralNode(statement.type) ? statement.type.members : undefined;
+    if (exported && !hasExportModifier(statement)) return undefined;
+    if (ts.isTypeAliasDeclaration(statement)) return ts.isTypeLiteralNode(statement.type) ? statement.type.members : undefined;
+    return statement.members;
   }
   return undefined;
 }
