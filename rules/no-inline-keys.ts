@@ -4,7 +4,7 @@ import type ts from '#typescript';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
 import { matchFamily } from '../src/registry/load.js';
-import { builderCall, builderFor, builderNameFree, buildersIn, buildersNamed, calledKeySource, importFix, isBuilderCall, uniqueBuilders, type Builder } from './utils/builders.js';
+import { builderCall, builderFor, builderNameFree, buildersOfConfig, calledKeySource, importFix, isBuilderCall } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource } from './utils/key-expressions.js';
 import { isSynthesized, rangeOf, redisCommandsAt, typeScriptFile } from './utils/redis-calls.js';
@@ -134,9 +134,6 @@ export default createRule<Options, MessageId>({
   },
 });
 
-// The builders a configuration offers, gathered once per linted file (a config is made per file).
-const buildersOf = new WeakMap<BuilderConfig, Builder[]>();
-
 /** When the key is a registered family that a builder builds: replace it with the builder call. */
 function builderSuggestion(
   context: Parameters<typeof registryFor>[0],
@@ -146,9 +143,7 @@ function builderSuggestion(
 ): TSESLint.SuggestionReportDescriptor<MessageId>[] {
   const registry = registryFor(context);
   if (!registry || !matchFamily(registry, template)) return [];
-  let known = buildersOf.get(config);
-  if (!known) buildersOf.set(config, (known = uniqueBuilders([...buildersIn(config.modules), ...buildersNamed(config.functions)])));
-  const builder = builderFor(known, template);
+  const builder = builderFor(buildersOfConfig(config), template);
   const texts = holeTexts(source, template);
   const text = builder && texts && builderCall(builder, template, texts);
   const range = rangeOf(source);

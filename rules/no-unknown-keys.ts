@@ -3,7 +3,7 @@ import type ts from '#typescript';
 import { formatTemplate, templateShape, type Template } from '../src/keys/template.js';
 import { classifyKey } from '../src/registry/load.js';
 import type { DeprecatedTemplate } from '../src/registry/types.js';
-import { builderCall, builderFor, builderNameFree, buildersIn, importFix } from './utils/builders.js';
+import { builderCall, builderFor, builderNameFree, buildersOfConfig, importFix } from './utils/builders.js';
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource, templateLiteral } from './utils/key-expressions.js';
 import { isSynthesized, rangeOf, redisCommandsAt } from './utils/redis-calls.js';
@@ -82,7 +82,7 @@ function replacementSuggestions(
   if (!replacementTexts) return [];
   const range = rangeOf(source);
   const program = context.sourceCode.ast as TSESTree.Program;
-  const builder = builderFor(buildersIn(builderModules(context, undefined)), deprecated.replacement);
+  const builder = builderFor(buildersOfConfig({ modules: builderModules(context, undefined), functions: [] }), deprecated.replacement);
   const callText = builder && builderCall(builder, deprecated.replacement, replacementTexts);
   if (builder && callText && builderNameFree(context.sourceCode, range[0], builder, context.filename)) {
     return [{ messageId: 'useBuilder', data: { text: callText }, fix: (fixer) => [fixer.replaceTextRange(range, callText), importFix(fixer, program, builder, context.filename)].filter((f): f is TSESLint.RuleFix => !!f) }];

@@ -72,12 +72,37 @@ export function uniqueBuilders(builders: Builder[]): Builder[] {
   });
 }
 
+/**
+ * The builders a configuration offers, each once. Every linted file asks with an equal
+ * configuration: the answer is kept while the modules' builder lists (cached per file, reloaded
+ * when a module changes) are the same arrays.
+ */
+export function buildersOfConfig(config: BuilderConfig): Builder[] {
+  const key = JSON.stringify(config);
+  const sources = [...config.modules.map(buildersOfModule), ...config.functions.map((spec) => (spec.from === 'file' && spec.path !== undefined ? buildersOfModule(spec.path) : NO_BUILDERS))];
+  const cached = configBuilders.get(key);
+  if (cached && cached.sources.length === sources.length && cached.sources.every((s, i) => s === sources[i])) return cached.builders;
+  const builders = uniqueBuilders([...buildersIn(config.modules), ...buildersNamed(config.functions)]);
+  configBuilders.set(key, { sources, builders });
+  return builders;
+}
+
+const NO_BUILDERS: Builder[] = [];
+const configBuilders = new Map<string, { sources: Builder[][]; builders: Builder[] }>();
+
 /** The builder whose template has the same shape as `template`, if exactly one does. */
 export function builderFor(builders: Builder[], template: Template): Builder | undefined {
   const shape = templateShape(template);
-  const matches = builders.filter((b) => templateShape(b.template) === shape);
-  return matches.length === 1 ? matches[0] : undefined;
+  let byShape = builderByShape.get(builders);
+  if (!byShape) builderByShape.set(builders, (byShape = new Map()));
+  if (!byShape.has(shape)) {
+    const matches = builders.filter((b) => templateShape(b.template) === shape);
+    byShape.set(shape, matches.length === 1 ? matches[0] : undefined);
+  }
+  return byShape.get(shape);
 }
+
+const builderByShape = new WeakMap<Builder[], Map<string, Builder | undefined>>();
 
 /**
  * The builder call for a key whose holes are written as `holeTexts` (in template order), or

@@ -26,7 +26,7 @@ export const diskGraph: ModuleGraph = {
   resolveModule(from, specifier) {
     if (!specifier.startsWith('.')) return undefined;
     // Keyed by where the specifier points, so `../../redis.js` from many folders resolves once.
-    const key = path.resolve(path.dirname(from.fileName), specifier);
+    const key = pointedAt(from.fileName, specifier);
     let target = resolutions.get(key);
     if (target === undefined) {
       try {
@@ -41,3 +41,14 @@ export const diskGraph: ModuleGraph = {
     return parseFromDisk(target);
   },
 };
+
+// The path a specifier points at, by importing file (every call site in a file asks again).
+const pointed = new Map<string, Map<string, string>>();
+
+function pointedAt(fromFile: string, specifier: string): string {
+  let bySpecifier = pointed.get(fromFile);
+  if (!bySpecifier) pointed.set(fromFile, (bySpecifier = new Map()));
+  let key = bySpecifier.get(specifier);
+  if (key === undefined) bySpecifier.set(specifier, (key = path.resolve(path.dirname(fromFile), specifier)));
+  return key;
+}

@@ -31,7 +31,7 @@ import type { FindingRule } from '../../src/types.js';
 import { calleeName } from '../../src/writes/callee.js';
 import { describeDbWrite } from '../../src/writes/db-writes.js';
 import { enclosingFunctionNode } from '../../src/writes/function-facts.js';
-import { typeScriptFile } from './redis-calls.js';
+import { redisCommandsAt, typeScriptFile } from './redis-calls.js';
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
@@ -91,6 +91,8 @@ function noteWriteCandidate(context: AnyContext, node: TSESTree.CallExpression |
   try {
     const sourceCode = context.sourceCode;
     if (filesWithWrites.has(sourceCode)) return;
+    // A Redis command is no database write (the other rules describe it anyway: a cache hit).
+    if (node.type === 'CallExpression' && redisCommandsAt(context, node).length > 0) return;
     const file = typeScriptFile(context);
     const tsNode = file?.toTs(node);
     if (file && tsNode && (ts.isCallExpression(tsNode) || ts.isTaggedTemplateExpression(tsNode)) && describeDbWrite(tsNode, file.ctx)) filesWithWrites.add(sourceCode);

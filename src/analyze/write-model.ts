@@ -69,9 +69,16 @@ export class WriteModel {
   }
 
   private collectFamilies(): void {
+    const base = this.registry && registryBase(this.registry);
+    // The registry's families come first, one per shape, at the indexes the base gives them.
+    for (const f of base?.families ?? []) {
+      this.families.push({ index: this.families.length, template: f.template, text: f.text, registered: f.registered, pinned: f.registered.invalidatedBy, readers: [], populators: [], invalidators: [] });
+    }
     const byShape = new Map<string, CachedFamily>();
     const add = (template: Template, registered: RegistryFamily | undefined): CachedFamily => {
       const shape = templateShape(template);
+      const registryIndex = base?.byShape.get(shape);
+      if (registryIndex !== undefined) return this.families[registryIndex];
       let family = byShape.get(shape);
       if (!family) {
         family = { index: this.families.length, template, text: formatTemplate(template), registered, pinned: registered?.invalidatedBy ?? [], readers: [], populators: [], invalidators: [] };
@@ -80,7 +87,6 @@ export class WriteModel {
       }
       return family;
     };
-    for (const f of this.registry?.families ?? []) add(f.template, f);
     const registered = new Map<string, RegistryFamily | undefined>();
     const registeredFamily = (template: Template): RegistryFamily | undefined => {
       const shape = templateShape(template);
@@ -133,13 +139,10 @@ export class WriteModel {
     const shape = templateShape(template);
     let found = this.familiesByShape.get(shape);
     if (!found) {
-      // Two templates that both start with literal text can only unify when it starts alike.
-      const first = leadingChar(template);
-      found = [];
-      for (const family of this.families) {
-        const other = leadingChar(family.template);
-        if ((first === undefined || other === undefined || first === other) && unify(template, family.template)) found.push(family.index);
-      }
+      const base = this.registry && registryBase(this.registry);
+      const first = base?.families.length ?? 0;
+      found = base ? [...base.reachedBy(template, shape)] : [];
+      for (const family of this.families.slice(first)) if (mayUnify(template, family.template)) found.push(family.index);
       this.familiesByShape.set(shape, found);
     }
     return found;
@@ -206,9 +209,13 @@ export class WriteModel {
     let found = this.familiesByEntity.get(key);
     if (!found) {
       // The registry pins an entity's families: once it names any, names no longer infer more.
-      const pinned = this.families.filter((f) => f.pinned.some((e) => sameEntity(e, entity)));
-      const chosen = pinned.length > 0 ? pinned : this.families.filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template));
-      found = { families: chosen.map((f) => f.index), inferred: pinned.length === 0 };
+      // Only the registry's families are pinned; a key the code uses is at most inferred.
+      const base = this.registry && registryBase(this.registry);
+      const ofRegistry = base?.entityFamilies(entity, key) ?? { pinned: [], inferred: [] };
+      const first = base?.families.length ?? 0;
+      const chosen =
+        ofRegistry.pinned.length > 0 ? ofRegistry.pinned : [...ofRegistry.inferred, ...this.families.slice(first).filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template)).map((f) => f.index)];
+      found = { families: chosen, inferred: ofRegistry.pinned.length === 0 };
       this.familiesByEntity.set(key, found);
     }
     return found;
@@ -230,6 +237,71 @@ export class WriteModel {
   displayName(id: string): string {
     return this.functions.get(id)?.name ?? 'an anonymous function';
   }
+}
+
+/**
+ * What every model built over one registry shares (the rules build one per linted file): the
+ * registry's families, one per shape, and which of them a key shape or an entity reaches.
+ */
+interface RegistryBase {
+  families: { template: Template; text: string; registered: RegistryFamily }[];
+  /** Shape → index in `families`. */
+  byShape: Map<string, number>;
+  reachedBy(template: Template, shape: string): readonly number[];
+  entityFamilies(entity: string, normalized: string): { pinned: number[]; inferred: number[] };
+}
+
+const registryBases = new WeakMap<Registry, RegistryBase>();
+
+function registryBase(registry: Registry): RegistryBase {
+  let base = registryBases.get(registry);
+  if (base) return base;
+  const families: RegistryBase['families'] = [];
+  const byShape = new Map<string, number>();
+  for (const f of registry.families) {
+    const shape = templateShape(f.template);
+    if (byShape.has(shape)) continue;
+    byShape.set(shape, families.length);
+    families.push({ template: f.template, text: formatTemplate(f.template), registered: f });
+  }
+  const reached = new Map<string, number[]>();
+  const byEntity = new Map<string, { pinned: number[]; inferred: number[] }>();
+  base = {
+    families,
+    byShape,
+    reachedBy(template, shape) {
+      let found = reached.get(shape);
+      if (!found) {
+        found = [];
+        for (const [index, family] of families.entries()) if (mayUnify(template, family.template)) found.push(index);
+        reached.set(shape, found);
+      }
+      return found;
+    },
+    entityFamilies(entity, normalized) {
+      let found = byEntity.get(normalized);
+      if (!found) {
+        const pinned: number[] = [];
+        const inferred: number[] = [];
+        for (const [index, family] of families.entries()) {
+          const pins = family.registered.invalidatedBy;
+          if (pins.some((e) => sameEntity(e, entity))) pinned.push(index);
+          else if (pins.length === 0 && entityNamesTemplate(entity, family.template)) inferred.push(index);
+        }
+        byEntity.set(normalized, (found = { pinned, inferred }));
+      }
+      return found;
+    },
+  };
+  registryBases.set(registry, base);
+  return base;
+}
+
+/** Whether two templates may share a key: those that both start with literal text must start alike. */
+function mayUnify(a: Template, b: Template): boolean {
+  const first = leadingChar(a);
+  const other = leadingChar(b);
+  return (first === undefined || other === undefined || first === other) && unify(a, b);
 }
 
 /** The first character of a template's literal start, or undefined when it starts with a hole. */

@@ -92,6 +92,17 @@ export type KeyClass = { kind: 'family'; family: RegistryFamily } | { kind: 'dep
  */
 export function classifyKey(registry: Registry, template: Template): KeyClass {
   const shape = templateShape(template);
+  let byShape = classByShape.get(registry);
+  if (!byShape) classByShape.set(registry, (byShape = new Map()));
+  let found = byShape.get(shape);
+  if (!found) byShape.set(shape, (found = classifyUncached(registry, template, shape)));
+  return found;
+}
+
+// Hole names play no part in the answer, so keys of one shape share it (the rules ask per key).
+const classByShape = new WeakMap<Registry, Map<string, KeyClass>>();
+
+function classifyUncached(registry: Registry, template: Template, shape: string): KeyClass {
   const exactFamily = registry.families.find((f) => templateShape(f.template) === shape);
   if (exactFamily) return { kind: 'family', family: exactFamily };
   const deprecated = matchDeprecated(registry, template);

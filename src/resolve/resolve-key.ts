@@ -62,8 +62,13 @@ export function resolveKey(expr: ts.Expression, ctx: ResolveContext, env: Env = 
 
 /** Resolves a function call's arguments and applies it: used for wrapper call sites. */
 export function bindCall(fn: FunctionNode, call: ts.CallExpression | ts.NewExpression, callerEnv: Env): Env {
+  return bindArguments(fn, call.arguments ?? NO_ARGUMENTS, callerEnv);
+}
+
+const NO_ARGUMENTS: readonly ts.Expression[] = [];
+
+function bindArguments(fn: FunctionNode, args: readonly ts.Expression[], callerEnv: Env): Env {
   const bindings = new Map<ts.ParameterDeclaration, { expr: ts.Expression; env: Env } | undefined>();
-  const args = call.arguments ?? ts.factory.createNodeArray();
   fn.parameters.forEach((param, index) => {
     const arg = args[index];
     if (arg && !ts.isSpreadElement(arg)) bindings.set(param, { expr: arg, env: callerEnv });
@@ -305,7 +310,7 @@ function resolveCall(call: ts.CallExpression, env: Env, state: State): Alternati
       if (returns.length === 1) {
         state.active.add(callback);
         try {
-          return resolve(returns[0], bindCall(callback, ts.factory.createCallExpression(callback, undefined, []), env), state);
+          return resolve(returns[0], bindArguments(callback, NO_ARGUMENTS, env), state);
         } finally {
           state.active.delete(callback);
         }
@@ -458,6 +463,7 @@ function union(a: Alternatives, b: Alternatives, at: ts.Expression, state: State
 }
 
 function dedupe(templates: Template[]): Template[] {
+  if (templates.length < 2) return templates;
   const seen = new Set<string>();
   return templates.filter((t) => {
     const id = JSON.stringify(t.segments);

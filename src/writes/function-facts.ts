@@ -113,6 +113,8 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
     // The enclosing function is looked up only for a call that turns out to matter (most do not).
     let enclosing: FunctionNode | undefined | null = null;
     const fnOf = (): FunctionNode | undefined => (enclosing === null ? (enclosing = enclosingFunctionNode(node)) : enclosing);
+    // A Redis command writes no database and runs no SQL: the recognizers need not look at it.
+    if (ts.isCallExpression(node) && options.isRedisCall?.(node)) return inspectCall(node, fnOf, ctx, options, factsOf);
     const write = describeDbWrite(node, ctx);
     if (write && !reportedWrites.has(write.node)) {
       reportedWrites.add(write.node);
