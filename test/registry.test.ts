@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
+import { lineAndColumn } from '../src/config/jsonc-document.js';
 import { parseTemplate } from '../src/keys/template.js';
 import { renderInitialRegistry, writeInitialRegistry } from '../src/registry/init.js';
 import {
@@ -400,5 +402,41 @@ describe('classifyKey', () => {
     ['order:{id}', 'unknown'],
   ])('%s is %s', (text, kind) => {
     expect(classifyKey(registry, parseTemplate(text)).kind).toBe(kind);
+  });
+});
+
+describe('positions in a registry', () => {
+  // A plain scan up to the offset: what lineAndColumn's line-start search must agree with.
+  const scan = (text: string, offset: number) => {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < Math.min(offset, text.length); i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 0x0a || (ch === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, column: offset - lineStart + 1 };
+  };
+
+  it('lineAndColumn agrees with a scan for \n, \r\n and lone \r line ends, at every offset', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', '\n', '\r', '\r\n'), { maxLength: 16 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        for (let offset = 0; offset <= t.length + 1; offset++) expect(lineAndColumn(t, offset)).toEqual(scan(t, offset));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('every family is placed at its name, on the line it is written', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const text = `{\r\n  "keys": {\n${names.map((n, i) => `${'\n'.repeat(i)}    "${n}": { "template": "${n}:{id}" }`).join(',\r\n')}\n  }\n}\n`;
+    const registry = parseRegistry(text, FILE);
+    for (const family of registry.families) {
+      const at = text.indexOf(`"${family.name}"`);
+      expect(family.position).toEqual(scan(text, at));
+    }
   });
 });

@@ -228,16 +228,30 @@ export function sourceOffsetInString(source: string, quoteOffset: number, index:
 
 /** 1-based line and column of an offset; `\n`, `\r\n` and a lone `\r` each end a line. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
+  return lineLocator(text)(offset);
+}
+
+/**
+ * lineAndColumn for many offsets into one text (a registry places every family): the line
+ * starts are found once, then each offset is a binary search.
+ */
+export function lineLocator(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    const isBreak = ch === 0x0a || (ch === 0x0d && text.charCodeAt(i + 1) !== 0x0a);
-    if (isBreak) {
-      line++;
-      lineStart = i + 1;
-    }
+    if (ch === 0x0a || (ch === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) starts.push(i + 1);
   }
-  return { line, column: offset - lineStart + 1 };
+  return (offset) => {
+    // The last line start at or before the offset (a start equal to it counts only when the
+    // break before it lies before the offset, as in a scan up to the offset).
+    const end = Math.min(offset, text.length);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= end) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] + 1 };
+  };
 }

@@ -11,7 +11,7 @@ import {
   compileSchema,
   ConfigFileError,
   formatPath,
-  lineAndColumn,
+  lineLocator,
   parseJsoncDocument,
   propertiesOf,
   sourceOffsetInString,
@@ -132,6 +132,7 @@ function describeDuplicate(path: JSONPath, name: string): string | undefined {
 
 /** Builds the Registry from a tree that passed the schema, parsing every template. */
 function buildRegistry(root: Node, source: string, file: string, fail: Fail): Registry {
+  const lineAndColumn = lineLocator(source);
   const topLevel = new Map(propertiesOf(root).map((p) => [p.name, p.valueNode]));
 
   const parseTemplateAt = (stringNode: Node, where: string): Template => {
@@ -153,7 +154,7 @@ function buildRegistry(root: Node, source: string, file: string, fail: Fail): Re
       templateText: templateNode.value as string,
       template: parseTemplateAt(templateNode, `${where}.template`),
       invalidatedBy: stringsIn(findNodeAtLocation(valueNode, ['invalidatedBy'])),
-      position: lineAndColumn(source, keyNode.offset),
+      position: lineAndColumn(keyNode.offset),
     };
     const ttlNode = findNodeAtLocation(valueNode, ['ttl']);
     if (ttlNode) {

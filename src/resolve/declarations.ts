@@ -31,6 +31,17 @@ export type Binding = { kind: 'local'; node: Declaration } | ImportBinding;
 
 /** Finds the declaration of `name` visible at `at`, walking outwards through scopes. */
 export function lookupName(name: string, at: ts.Node): Binding | undefined {
+  // An identifier is asked about its own name by client recognition, the resolver and the
+  // write facts alike: one walk up the scopes serves them all.
+  if (at.kind !== ts.SyntaxKind.Identifier || (at as ts.Identifier).text !== name) return findName(name, at);
+  let found = identifierBindings.get(at);
+  if (found === undefined) identifierBindings.set(at, (found = findName(name, at) ?? null));
+  return found ?? undefined;
+}
+
+const identifierBindings = new WeakMap<ts.Node, Binding | null>();
+
+function findName(name: string, at: ts.Node): Binding | undefined {
   let node: ts.Node | undefined = at;
   while (node) {
     if (isScope(node)) {
