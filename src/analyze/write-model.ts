@@ -141,7 +141,7 @@ export class WriteModel {
     if (!found) {
       const base = this.registry && registryBase(this.registry);
       const first = base?.families.length ?? 0;
-      found = base ? [...base.reachedBy(template, shape)] : [];
+      found = base ? [...base.reachedBy(template)] : [];
       for (const family of this.families.slice(first)) if (mayUnify(template, family.template)) found.push(family.index);
       this.familiesByShape.set(shape, found);
     }
@@ -247,7 +247,7 @@ interface RegistryBase {
   families: { template: Template; text: string; registered: RegistryFamily }[];
   /** Shape → index in `families`. */
   byShape: Map<string, number>;
-  reachedBy(template: Template, shape: string): readonly number[];
+  reachedBy(template: Template): readonly number[];
   entityFamilies(entity: string, normalized: string): { pinned: number[]; inferred: number[] };
 }
 
@@ -269,12 +269,15 @@ function registryBase(registry: Registry): RegistryBase {
   base = {
     families,
     byShape,
-    reachedBy(template, shape) {
-      let found = reached.get(shape);
+    reachedBy(template) {
+      // By text, not shape: `{a}{b}` needs two characters where `{a}` needs one, and an answer
+      // kept for the whole lint run must not depend on which file asked first.
+      const text = formatTemplate(template);
+      let found = reached.get(text);
       if (!found) {
         found = [];
         for (const [index, family] of families.entries()) if (mayUnify(template, family.template)) found.push(index);
-        reached.set(shape, found);
+        reached.set(text, found);
       }
       return found;
     },

@@ -91,16 +91,16 @@ export type KeyClass = { kind: 'family'; family: RegistryFamily } | { kind: 'dep
  * `product:index` is not taken for the deprecated `product:{id}`).
  */
 export function classifyKey(registry: Registry, template: Template): KeyClass {
-  const shape = templateShape(template);
-  let byShape = classByShape.get(registry);
-  if (!byShape) classByShape.set(registry, (byShape = new Map()));
-  let found = byShape.get(shape);
-  if (!found) byShape.set(shape, (found = classifyUncached(registry, template, shape)));
+  // By text, like matchFamily: the rules ask about the same keys in every file.
+  const text = formatTemplate(template);
+  let byText = classByText.get(registry);
+  if (!byText) classByText.set(registry, (byText = new Map()));
+  let found = byText.get(text);
+  if (!found) byText.set(text, (found = classifyUncached(registry, template, templateShape(template))));
   return found;
 }
 
-// Hole names play no part in the answer, so keys of one shape share it (the rules ask per key).
-const classByShape = new WeakMap<Registry, Map<string, KeyClass>>();
+const classByText = new WeakMap<Registry, Map<string, KeyClass>>();
 
 function classifyUncached(registry: Registry, template: Template, shape: string): KeyClass {
   const exactFamily = registry.families.find((f) => templateShape(f.template) === shape);
