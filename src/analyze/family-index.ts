@@ -27,7 +27,8 @@ export interface ShapeGroup {
 
 export class FamilyIndex {
   readonly groups = new Map<string, ShapeGroup>();
-  private readonly unifyMemo = new Map<string, boolean>();
+  /** Lower shape → higher shape → whether they unify (nested maps: no key string per question). */
+  private readonly unifyMemo = new Map<string, Map<string, boolean>>();
   private readonly driftMemo = new Map<string, DriftKind | null>();
 
   constructor(uses: KeyUse[]) {
@@ -47,11 +48,14 @@ export class FamilyIndex {
 
   unifies(a: string, b: string): boolean {
     if (a === b) return true;
-    const key = a < b ? `${a}\0${b}` : `${b}\0${a}`;
-    let value = this.unifyMemo.get(key);
+    const low = a < b ? a : b;
+    const high = a < b ? b : a;
+    let byHigh = this.unifyMemo.get(low);
+    if (!byHigh) this.unifyMemo.set(low, (byHigh = new Map()));
+    let value = byHigh.get(high);
     if (value === undefined) {
       value = unify(this.group(a).template, this.group(b).template);
-      this.unifyMemo.set(key, value);
+      byHigh.set(high, value);
     }
     return value;
   }

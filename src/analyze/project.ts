@@ -316,12 +316,22 @@ function flatten(d: ts.Diagnostic): string {
 function createModuleGraph(compilerOptions: ts.CompilerOptions, projectFiles: ReadonlySet<string>, sourceFile: (fileName: string) => ts.SourceFile | undefined): ModuleGraph {
   const host = ts.sys;
   const cache = ts.createModuleResolutionCache(process.cwd(), (f) => f, compilerOptions);
+  // By folder (files side by side resolve a specifier alike), and in front of it by file: every
+  // import a file's resolution follows asks again, and a map read is cheaper than a dirname.
   const memo = new Map<string, ts.SourceFile | null>();
+  const byFile = new WeakMap<ts.SourceFile, Map<string, ts.SourceFile | null>>();
   return {
     resolveModule(from, specifier) {
+      let ofFile = byFile.get(from);
+      if (!ofFile) byFile.set(from, (ofFile = new Map()));
+      const known = ofFile.get(specifier);
+      if (known !== undefined) return known ?? undefined;
       const key = `${path.dirname(from.fileName)}\0${specifier}`;
       const cached = memo.get(key);
-      if (cached !== undefined) return cached ?? undefined;
+      if (cached !== undefined) {
+        ofFile.set(specifier, cached);
+        return cached ?? undefined;
+      }
       let result: ts.SourceFile | undefined;
       try {
         const own = ownRelativeModule(from.fileName, specifier, projectFiles);
@@ -335,6 +345,7 @@ function createModuleGraph(compilerOptions: ts.CompilerOptions, projectFiles: Re
         result = undefined;
       }
       memo.set(key, result ?? null);
+      ofFile.set(specifier, result ?? null);
       return result;
     },
   };

@@ -136,7 +136,12 @@ export function collectWriteFacts(
 export class WriteScan {
   readonly cacheDecls: { decl: ts.Node; name: string; kind: LocalCacheKind }[] = [];
   readonly nodesOf = new Map<ts.SourceFile, (ts.CallExpression | ts.TaggedTemplateExpression)[]>();
-  private readonly calledBy = new Map<string, Set<string>>();
+  /**
+   * Callee name → the names of the functions calling it. A list, not a set: adding to large sets
+   * cost more than the closure's rare repeats (it skips names already effectful), and a
+   * function's repeated calls of one name in a row are kept once.
+   */
+  private readonly calledBy = new Map<string, string[]>();
   private readonly effectful = new Set<string>();
   /** Only a call by the name of a function the project declares can lead into project code. */
   private readonly declared = new Set<string>();
@@ -190,9 +195,9 @@ export class WriteScan {
     const name = calleeName(node);
     if (name === undefined) return;
     if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.effectful.add(owner);
-    let callers = this.calledBy.get(name);
-    if (!callers) this.calledBy.set(name, (callers = new Set()));
-    callers.add(owner);
+    const callers = this.calledBy.get(name);
+    if (!callers) this.calledBy.set(name, [owner]);
+    else if (callers[callers.length - 1] !== owner) callers.push(owner);
   }
 
 
