@@ -85,9 +85,16 @@ export function collectWriteFacts(
   const { cacheDecls, nodesOf } = scan;
   const keepCall = (name: string) => scan.keepCall(name);
   const cacheNames = new Set(cacheDecls.map((d) => d.name));
+  // One id string per function: the model keys its call graph by them, and a string made once
+  // is hashed once.
+  const ids = new WeakMap<ts.Node, string>();
   const id = (node: ts.Node) => {
-    const at = locate(node);
-    return `${at.file}:${at.line}:${at.column}`;
+    let known = ids.get(node);
+    if (known === undefined) {
+      const at = locate(node);
+      ids.set(node, (known = `${at.file}:${at.line}:${at.column}`));
+    }
+    return known;
   };
   const functions: FunctionFacts[] = [];
   for (const file of files) {
