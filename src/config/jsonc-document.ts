@@ -36,7 +36,8 @@ export interface JsoncDocument {
 export interface DocumentKind {
   /** What the root is called in messages (`registry`, `config`). */
   rootName: string;
-  validate: ValidateFunction;
+  /** The schema's validator (see compileSchema). */
+  validator: () => ValidateFunction;
   /** How a duplicate property name is described, by where it is. */
   describeDuplicate?: (path: JSONPath, name: string) => string | undefined;
   makeError: (file: string, line: number, column: number, detail: string) => ConfigFileError;
@@ -60,17 +61,23 @@ export function parseJsoncDocument(text: string, file: string, kind: DocumentKin
   rejectDuplicateNames(root, [], fail, kind);
 
   const data: unknown = getNodeValue(root);
-  if (!kind.validate(data)) {
-    const problem = describeSchemaError(root, data, kind.validate.errors![0], kind.rootName);
+  const validate = kind.validator();
+  if (!validate(data)) {
+    const problem = describeSchemaError(root, data, validate.errors![0], kind.rootName);
     fail(problem.offset, problem.detail);
   }
   return { root, data, source, fail };
 }
 
-/** Compiles one of the package's schemas (`schemas/<name>`), found from src/ and dist/src/ alike. */
-export function compileSchema(name: string): ValidateFunction {
+/**
+ * The validator of one of the package's schemas (`schemas/<name>`, found from src/ and dist/src/
+ * alike), compiled on first use: compiling costs ~40 ms, and most runs read no config file, and
+ * an ESLint run without a registry none at all.
+ */
+export function compileSchema(name: string): () => ValidateFunction {
+  let compiled: ValidateFunction | undefined;
   // `verbose` puts the failing subschema on each error: the `not` rule carries its message there.
-  return new Ajv({ allErrors: true, verbose: true }).compile(JSON.parse(readFileSync(findSchemaFile(name), 'utf8')) as object);
+  return () => (compiled ??= new Ajv({ allErrors: true, verbose: true }).compile(JSON.parse(readFileSync(findSchemaFile(name), 'utf8')) as object));
 }
 
 function findSchemaFile(name: string): string {

@@ -25,7 +25,7 @@ export interface KeydriftConfig {
 
 const CONFIG_DOCUMENT: DocumentKind = {
   rootName: 'config',
-  validate: compileSchema('config.schema.json'),
+  validator: compileSchema('config.schema.json'),
   makeError: (file, line, column, detail) => new ConfigFileError(file, line, column, detail),
 };
 

@@ -34,7 +34,7 @@ export class RegistryError extends ConfigFileError {
 
 const REGISTRY_DOCUMENT: DocumentKind = {
   rootName: 'registry',
-  validate: compileSchema('registry.schema.json'),
+  validator: compileSchema('registry.schema.json'),
   describeDuplicate,
   makeError: (file, line, column, detail) => new RegistryError(file, line, column, detail),
 };
