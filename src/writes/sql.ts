@@ -31,6 +31,19 @@ const OTHER: SqlClass = { kind: 'other' };
  * statements, the first write decides; without one, the first statement does.
  */
 export function classifySql(text: string): SqlClass {
+  // The same statements recur (a query helper called from many files): each text is read once.
+  let found = classified.get(text);
+  if (found === undefined) {
+    if (classified.size >= MAX_REMEMBERED) classified.clear();
+    classified.set(text, (found = classifyText(text)));
+  }
+  return found;
+}
+
+const classified = new Map<string, SqlClass>();
+const MAX_REMEMBERED = 10_000;
+
+function classifyText(text: string): SqlClass {
   let first: SqlClass | undefined;
   for (const statement of splitStatements(tokenize(text))) {
     const found = classifyStatement(statement);
