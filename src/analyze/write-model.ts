@@ -53,6 +53,10 @@ export class WriteModel {
   private readonly familiesByEntity = new Map<string, { families: number[]; inferred: boolean }>();
   /** Template shape → the families a key of that shape reaches (keys repeat: memoized). */
   private readonly familiesByShape = new Map<string, number[]>();
+  /** The registry's part, shared with every model over the same registry. */
+  private readonly base: RegistryBase | undefined;
+  /** Where the families of keys the code uses (not registered) start in `families`. */
+  private readonly firstUnregistered: number;
 
   /**
    * `familiesFrom: 'reads'` (the analyzer): a family is a registered one or one some code reads.
@@ -64,12 +68,14 @@ export class WriteModel {
     readonly registry: Registry | undefined,
     private readonly familiesFrom: 'reads' | 'all' = 'reads',
   ) {
+    this.base = registry && registryBase(registry);
+    this.firstUnregistered = this.base?.families.length ?? 0;
     this.collectFamilies();
     this.collectFunctions();
   }
 
   private collectFamilies(): void {
-    const base = this.registry && registryBase(this.registry);
+    const base = this.base;
     // The registry's families come first, one per shape, at the indexes the base gives them.
     for (const f of base?.families ?? []) {
       this.families.push({ index: this.families.length, template: f.template, text: f.text, registered: f.registered, pinned: f.registered.invalidatedBy, readers: [], populators: [], invalidators: [] });
@@ -139,10 +145,8 @@ export class WriteModel {
     const shape = templateShape(template);
     let found = this.familiesByShape.get(shape);
     if (!found) {
-      const base = this.registry && registryBase(this.registry);
-      const first = base?.families.length ?? 0;
-      found = base ? [...base.reachedBy(template)] : [];
-      for (const family of this.families.slice(first)) if (mayUnify(template, family.template)) found.push(family.index);
+      found = this.base ? [...this.base.reachedBy(template)] : [];
+      for (const family of this.families.slice(this.firstUnregistered)) if (mayUnify(template, family.template)) found.push(family.index);
       this.familiesByShape.set(shape, found);
     }
     return found;
@@ -210,11 +214,9 @@ export class WriteModel {
     if (!found) {
       // The registry pins an entity's families: once it names any, names no longer infer more.
       // Only the registry's families are pinned; a key the code uses is at most inferred.
-      const base = this.registry && registryBase(this.registry);
-      const ofRegistry = base?.entityFamilies(entity, key) ?? { pinned: [], inferred: [] };
-      const first = base?.families.length ?? 0;
+      const ofRegistry = this.base?.entityFamilies(entity, key) ?? { pinned: [], inferred: [] };
       const chosen =
-        ofRegistry.pinned.length > 0 ? ofRegistry.pinned : [...ofRegistry.inferred, ...this.families.slice(first).filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template)).map((f) => f.index)];
+        ofRegistry.pinned.length > 0 ? ofRegistry.pinned : [...ofRegistry.inferred, ...this.families.slice(this.firstUnregistered).filter((f) => f.pinned.length === 0 && entityNamesTemplate(entity, f.template)).map((f) => f.index)];
       found = { families: chosen, inferred: ofRegistry.pinned.length === 0 };
       this.familiesByEntity.set(key, found);
     }
