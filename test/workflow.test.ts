@@ -7,6 +7,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writ
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
+import { FINDING_RULES } from '../src/findings-meta.js';
 import { createProgress } from '../src/run/progress.js';
 import type { AnalysisResult } from '../src/types.js';
 import { OUT_DIR, writeProject } from './support/temp-project.js';
@@ -237,7 +238,7 @@ describe('keydrift.config.json', () => {
     const dir = writeProject(
       {
         ...base,
-        'keydrift.config.json': JSON.stringify({ exclude: ['test/**'], severity: { 'dead-invalidation': 'off', 'key-drift': 'warning' } }),
+        'keydrift.config.json': JSON.stringify({ exclude: ['test/**'], severity: { 'dead-invalidation': 'off', 'key-drift': 'warning', 'require-invalidation': 'warning' } }),
       },
       { name: 'config-ok', tsconfig: JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true }, include: ['src', 'test'] }) },
     );
@@ -245,6 +246,11 @@ describe('keydrift.config.json', () => {
     expect(findings.map((f) => f.split(' ').slice(0, 2).join(' '))).toEqual(['key-drift warning']);
     const noConfig = await findingsOf(['analyze', '--no-types', '--no-config'], dir);
     expect(noConfig.findings.some((f) => f.startsWith('no-keys-command'))).toBe(true);
+  });
+
+  it('takes a severity for every finding id keydrift reports', () => {
+    const schema = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../schemas/config.schema.json'), 'utf8')) as { properties: { severity: { propertyNames: { enum: string[] } } } };
+    expect([...schema.properties.severity.propertyNames.enum].sort()).toEqual([...FINDING_RULES].sort());
   });
 
   it.each([
