@@ -7,7 +7,7 @@ import { builderCall, builderFor, builderNameFree, buildersOfConfig, importFix }
 import { createRule } from './utils/create-rule.js';
 import { holeTexts, inlineSource, templateLiteral } from './utils/key-expressions.js';
 import { isSynthesized, rangeOf, redisCommandsAt } from './utils/redis-calls.js';
-import { builderModules, registryFor } from './utils/settings.js';
+import { builderConfig, registryFor } from './utils/settings.js';
 
 type Options = [];
 type MessageId = 'unknownKey' | 'deprecatedKey' | 'useReplacement' | 'useBuilder';
@@ -82,7 +82,7 @@ function replacementSuggestions(
   if (!replacementTexts) return [];
   const range = rangeOf(source);
   const program = context.sourceCode.ast as TSESTree.Program;
-  const builder = builderFor(buildersOfConfig({ modules: builderModules(context, undefined), functions: [] }), deprecated.replacement);
+  const builder = builderFor(buildersOfConfig(builderConfig(context, undefined), true), deprecated.replacement);
   const callText = builder && builderCall(builder, deprecated.replacement, replacementTexts);
   if (builder && callText && builderNameFree(context.sourceCode, range[0], builder, context.filename)) {
     return [{ messageId: 'useBuilder', data: { text: callText }, fix: (fixer) => [fixer.replaceTextRange(range, callText), importFix(fixer, program, builder, context.filename)].filter((f): f is TSESLint.RuleFix => !!f) }];

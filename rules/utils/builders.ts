@@ -73,22 +73,25 @@ export function uniqueBuilders(builders: Builder[]): Builder[] {
 }
 
 /**
- * The builders a configuration offers, each once. Every linted file asks with an equal
- * configuration: the answer is kept while the modules' builder lists (cached per file, reloaded
- * when a module changes) are the same arrays.
+ * The builders a configuration offers, each once (only its modules' with `modulesOnly`). Every
+ * linted file asks with the same configuration object (see builderConfig): the answer is kept
+ * while the modules' builder lists (cached per file, reloaded when a module changes) are the
+ * same arrays.
  */
-export function buildersOfConfig(config: BuilderConfig): Builder[] {
-  const key = JSON.stringify(config);
-  const sources = [...config.modules.map(buildersOfModule), ...config.functions.map((spec) => (spec.from === 'file' && spec.path !== undefined ? buildersOfModule(spec.path) : NO_BUILDERS))];
-  const cached = configBuilders.get(key);
+export function buildersOfConfig(config: BuilderConfig, modulesOnly = false): Builder[] {
+  const cache = modulesOnly ? moduleBuilders : configBuilders;
+  const sources = config.modules.map(buildersOfModule);
+  if (!modulesOnly) for (const spec of config.functions) sources.push(spec.from === 'file' && spec.path !== undefined ? buildersOfModule(spec.path) : NO_BUILDERS);
+  const cached = cache.get(config);
   if (cached && cached.sources.length === sources.length && cached.sources.every((s, i) => s === sources[i])) return cached.builders;
-  const builders = uniqueBuilders([...buildersIn(config.modules), ...buildersNamed(config.functions)]);
-  configBuilders.set(key, { sources, builders });
+  const builders = uniqueBuilders([...buildersIn(config.modules), ...(modulesOnly ? [] : buildersNamed(config.functions))]);
+  cache.set(config, { sources, builders });
   return builders;
 }
 
 const NO_BUILDERS: Builder[] = [];
-const configBuilders = new Map<string, { sources: Builder[][]; builders: Builder[] }>();
+const configBuilders = new WeakMap<BuilderConfig, { sources: Builder[][]; builders: Builder[] }>();
+const moduleBuilders = new WeakMap<BuilderConfig, { sources: Builder[][]; builders: Builder[] }>();
 
 /** The builder whose template has the same shape as `template`, if exactly one does. */
 export function builderFor(builders: Builder[], template: Template): Builder | undefined {

@@ -55,12 +55,18 @@ const loadRegistryFile = createFileCache((file, exists): Registry | undefined =>
 /** The registry named by `settings.keydrift.registry`, or undefined. */
 export function registryFor(context: AnyContext): Registry | undefined {
   const file = keydriftSettings(context).registry;
-  return file ? loadRegistryFile(path.resolve(context.cwd, file)) : undefined;
+  return file ? loadRegistryFile(resolvedPath(context.cwd, file)) : undefined;
 }
 
-/** Builder modules, absolute: the option, else settings, else the registry's `builders`. */
-export function builderModules(context: AnyContext, option: readonly unknown[] | undefined): string[] {
-  return builderConfig(context, option).modules;
+// Every rule asks for every file: resolve each setting's path once.
+const resolvedPaths = new Map<string, Map<string, string>>();
+
+function resolvedPath(base: string, file: string): string {
+  let byFile = resolvedPaths.get(base);
+  if (!byFile) resolvedPaths.set(base, (byFile = new Map()));
+  let resolved = byFile.get(file);
+  if (resolved === undefined) byFile.set(file, (resolved = path.resolve(base, file)));
+  return resolved;
 }
 
 export interface BuilderConfig {
@@ -83,9 +89,23 @@ export function builderConfig(context: AnyContext, option: readonly unknown[] | 
   else if (Array.isArray(fromSettings)) entries = fromSettings;
   else {
     const registry = registryFor(context);
-    entries = registry?.builders ?? [];
+    entries = registry?.builders ?? NO_ENTRIES;
     if (registry) base = path.dirname(registry.file);
   }
+  // The same entries (one options, settings or registry object) reach every linted file: the
+  // config is worked out once per entries and base, and its identity lets buildersOfConfig keep
+  // its answer.
+  let byBase = configsByEntries.get(entries);
+  if (!byBase) configsByEntries.set(entries, (byBase = new Map()));
+  let config = byBase.get(base);
+  if (!config) byBase.set(base, (config = readBuilderEntries(entries, base)));
+  return config;
+}
+
+const NO_ENTRIES: readonly unknown[] = [];
+const configsByEntries = new WeakMap<readonly unknown[], Map<string, BuilderConfig>>();
+
+function readBuilderEntries(entries: readonly unknown[], base: string): BuilderConfig {
   const modules: string[] = [];
   const functions: BuilderFunctionSpecifier[] = [];
   for (const entry of entries) {

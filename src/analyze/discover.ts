@@ -179,8 +179,13 @@ export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, 
 
 /** Cheap syntactic filter: could this method name issue a Redis command? */
 export function isCandidateMethod(method: string): boolean {
-  return RAW_COMMAND_METHODS.has(method) || PIPELINE_METHODS.has(method) || lookupCommand(method) !== undefined;
+  // Asked by every rule about every member call in a lint run: one map read per name.
+  let candidate = candidateMethods.get(method);
+  if (candidate === undefined) candidateMethods.set(method, (candidate = RAW_COMMAND_METHODS.has(method) || PIPELINE_METHODS.has(method) || lookupCommand(method) !== undefined));
+  return candidate;
 }
+
+const candidateMethods = new Map<string, boolean>();
 
 const MODULE_NAMESPACES = new Set(['json', 'ft', 'ts', 'bf', 'cf', 'cms', 'topk', 'tdigest']);
 
