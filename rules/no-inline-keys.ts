@@ -1,4 +1,3 @@
-import { typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type ts from '#typescript';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
@@ -13,11 +12,18 @@ import { builderConfig, registryFor, type BuilderConfig, type BuilderEntry } fro
 type Options = [{ builders?: BuilderEntry[]; allowedPatterns?: string[] }];
 type MessageId = 'inlineKey' | 'inlineKeyVariable' | 'notBuilder' | 'useBuilder';
 
-const fileSpecifierSchema = typeOrValueSpecifiersSchema.items.oneOf[1];
+/**
+ * The `name` of typescript-eslint's TypeOrValueSpecifier schema (`typeOrValueSpecifiersSchema`),
+ * written out: importing @typescript-eslint/type-utils for it cost every lint run ~40 ms.
+ * test/rules/no-inline-keys-builders.test.ts checks it still equals typescript-eslint's.
+ */
+const specifierNameSchema: JSONSchema.JSONSchema4 = {
+  oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true }],
+};
 
 /**
  * A builder function entry: typescript-eslint's `file` and `package` TypeOrValueSpecifier shapes
- * (`typeOrValueSpecifiersSchema`; a builder is never in `lib`), as one object so that
+ * (a builder is never in `lib`), as one object so that
  * eslint-doc-generator lists each property once. The two shapes are told apart in `oneOf` with
  * `patternProperties`, which the generator does not list as options.
  */
@@ -26,7 +32,7 @@ const builderFunctionSchema: JSONSchema.JSONSchema4 = {
   properties: {
     from: { type: 'string', enum: ['file', 'package'], description: 'Builder entry: where the builder function is declared: a project file, or a package.' },
     name: {
-      ...(fileSpecifierSchema.properties.name as JSONSchema.JSONSchema4),
+      ...specifierNameSchema,
       description: 'Builder entry: the function name(s); a class or object name covers all its members, `Class.member` one of them.',
     },
     path: { type: 'string', description: 'Builder entry (`from: "file"`): the declaring file, relative to the working directory; without it, any project file.' },

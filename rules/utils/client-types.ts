@@ -17,7 +17,8 @@
  * `ignoredClientTypes` wins over `clientTypes`, and both over keydrift's own recognition.
  * Malformed entries are skipped, and nothing here throws.
  */
-import { typeMatchesSomeSpecifier, type PackageSpecifier, type TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
+import { createRequire } from 'node:module';
+import type { PackageSpecifier, TypeOrValueSpecifier } from '@typescript-eslint/type-utils';
 import ts from '#typescript';
 import { clientOf, PIPELINE_METHODS, type ClientContext, type ClientValue } from '../../src/redis/clients.js';
 import { constructorAssignments, enclosingClass, findClassMember, lookupName, skipOuterExpressions, type Binding } from '../../src/resolve/declarations.js';
@@ -133,6 +134,7 @@ export function clientClassifier(
     const matches = (specifiers: TypeOrValueSpecifier[]) => {
       if (specifiers.length === 0) return false;
       try {
+        const { typeMatchesSomeSpecifier } = typeUtils();
         return parts.every((part) => typeMatchesSomeSpecifier(part, specifiers, program));
       } catch {
         return false;
@@ -254,4 +256,12 @@ export function clientClassifier(
       return undefined;
     }
   };
+}
+
+// Loaded on the first type query: importing it costs ~40 ms, which every lint run would pay
+// although only a typed run with clientTypes settings uses it.
+let loadedTypeUtils: typeof import('@typescript-eslint/type-utils') | undefined;
+
+function typeUtils(): typeof import('@typescript-eslint/type-utils') {
+  return (loadedTypeUtils ??= createRequire(import.meta.url)('@typescript-eslint/type-utils') as typeof import('@typescript-eslint/type-utils'));
 }

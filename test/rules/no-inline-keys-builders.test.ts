@@ -7,6 +7,8 @@
  * The shop fixture (test/rules/fixtures/shop): keys.ts exports productKey, userProfileKey and
  * CacheKeys.cart; alt-keys.ts productCacheKey; legacy-keys.ts oldProductKey (`product:{id}`).
  */
+import { typeOrValueSpecifiersSchema } from '@typescript-eslint/type-utils';
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/no-inline-keys.js';
 import { code, col, fixture, jsRuleTester, ruleTester, SHOP_FILE, SHOP_JS_FILE, SHOP_REGISTRY, shopSettings, typedRuleTester } from './rule-tester.js';
 
@@ -285,4 +287,12 @@ typedRuleTester.run('no-inline-keys: builder functions (type information)', rule
       errors: [notBuilder(3, TYPED_LEGACY, 'legacyProductKey(', 'product:{id}', 'legacyProductKey')],
     },
   ],
+});
+
+describe('builder function schema', () => {
+  it("takes `name` exactly as typescript-eslint's TypeOrValueSpecifier schema does (it is written out to keep type-utils out of every lint run)", () => {
+    const options = (rule.meta.schema as unknown as { properties: { builders: { items: { oneOf: { properties?: { name: object } }[] } } } }[])[0];
+    const { description: _description, ...name } = options.properties.builders.items.oneOf[1].properties!.name as { description?: string };
+    expect(name).toEqual(typeOrValueSpecifiersSchema.items.oneOf[1].properties.name);
+  });
 });
