@@ -3,10 +3,12 @@
  * errors, duplicate names and schema violations all become a ConfigFileError naming the file,
  * line and column, so the CLI can exit 2 with a message that points at what is wrong.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 
 export class ConfigFileError extends Error {
@@ -71,13 +73,35 @@ export function parseJsoncDocument(text: string, file: string, kind: DocumentKin
 
 /**
  * The validator of one of the package's schemas (`schemas/<name>`, found from src/ and dist/src/
- * alike), compiled on first use: compiling costs ~40 ms, and most runs read no config file, and
- * an ESLint run without a registry none at all.
+ * alike), made on first use (most runs read no config file, and an ESLint run without a registry
+ * none at all): the build's standalone module (scripts/build-validators.mjs) when it was made
+ * from this very schema text, else compiled with Ajv here (~60 ms with loading Ajv).
  */
 export function compileSchema(name: string): () => ValidateFunction {
   let compiled: ValidateFunction | undefined;
+  return () => {
+    if (!compiled) {
+      const text = readFileSync(findSchemaFile(name), 'utf8');
+      compiled = precompiledValidator(name, text) ?? compileAtRunTime(text);
+    }
+    return compiled;
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+function precompiledValidator(name: string, schemaText: string): ValidateFunction | undefined {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'validators', name.replace(/\.json$/, '.cjs'));
+  if (!existsSync(file)) return undefined;
+  const validate = require(file) as ValidateFunction & { schemaSha1?: string };
+  return validate.schemaSha1 === createHash('sha1').update(schemaText).digest('hex') ? validate : undefined;
+}
+
+/** Ajv with the options the build compiles with. */
+export function compileAtRunTime(schemaText: string): ValidateFunction {
+  const { Ajv } = require('ajv') as typeof import('ajv');
   // `verbose` puts the failing subschema on each error: the `not` rule carries its message there.
-  return () => (compiled ??= new Ajv({ allErrors: true, verbose: true }).compile(JSON.parse(readFileSync(findSchemaFile(name), 'utf8')) as object));
+  return new Ajv({ allErrors: true, verbose: true }).compile(JSON.parse(schemaText) as object);
 }
 
 function findSchemaFile(name: string): string {
