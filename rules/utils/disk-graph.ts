@@ -7,13 +7,14 @@
 import path from 'node:path';
 import ts from '#typescript';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
+import { parseWithParents } from '../../src/resolve/walk.js';
 import { createFileCache } from './file-cache.js';
 
 const RESOLUTION: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, allowJs: true };
 
 export const parseFromDisk: (file: string) => ts.SourceFile | undefined = createFileCache((file, exists) => {
   const text = exists ? ts.sys.readFile(file) : undefined;
-  return text === undefined ? undefined : ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, /\.[mc]?jsx?$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  return text === undefined ? undefined : parseWithParents(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, /\.[mc]?jsx?$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS);
 });
 
 // Where a relative specifier leads from a folder. A miss is not remembered (the file may be

@@ -13,7 +13,7 @@ import { lookupCommand, type CommandInfo } from '../../src/redis/commands.js';
 import { createClientContext, type ClientContext } from '../../src/redis/clients.js';
 import type { ModuleGraph } from '../../src/resolve/declarations.js';
 import { clientClassifier } from './client-types.js';
-import { forEachNode } from '../../src/resolve/walk.js';
+import { forEachNode, parseWithParents } from '../../src/resolve/walk.js';
 import { diskGraph } from './disk-graph.js';
 import { keydriftSettings } from './settings.js';
 
@@ -144,7 +144,7 @@ function fromParserServices(context: AnyContext): FileState | undefined {
 function fromOwnParse(context: AnyContext): FileState {
   const text = context.sourceCode.text;
   const fileName = context.filename;
-  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  const sourceFile = parseWithParents(fileName, text, { languageVersion: ts.ScriptTarget.Latest }, scriptKindOf(fileName));
   let byRange: Map<string, ts.CallExpression | ts.TaggedTemplateExpression> | undefined;
   return {
     sourceFile,

@@ -16,6 +16,7 @@ import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import ts from '#typescript';
 import { memo } from '../memo.js';
+import { parseWithParents } from '../resolve/walk.js';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
 export interface LoadOptions {
@@ -189,7 +190,7 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
         const text = unparseable.has(fileName) ? undefined : ts.sys.readFile(fileName);
         // JSDoc is never read without types (with them, the program parses it for .js type info).
         const parseOptions = { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-        sf = text === undefined ? null : (guardParser(fileName, unparseable, () => ts.createSourceFile(fileName, text, parseOptions, true, scriptKindOf(fileName))) ?? null);
+        sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName))) ?? null);
         files.set(fileName, sf);
       }
       return sf ?? undefined;
