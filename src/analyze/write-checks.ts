@@ -125,7 +125,7 @@ function listTemplates(templates: string[]): string {
 interface Event {
   where: Located;
   /** Families invalidated at this point. */
-  invalidates: Set<number>;
+  invalidates: ReadonlySet<number>;
   /** Normalized entities written at this point (awaited, so later code runs after it). */
   writes: Map<string, string>;
   /** A direct Redis command or a call in this function: where a finding can point. */

@@ -37,13 +37,20 @@ export interface GraphFunction {
   callers: { caller: string; where: Located }[];
 }
 
+/** Summaries are shared (between callers, and empty ones by all): never changed once made. */
 export interface Summary {
   /** Normalized entity → the first write reaching it (for messages) and its display name. */
-  writes: Map<string, { fact: WriteFact; inFunction: string }>;
-  invalidates: Set<number>;
-  clears: Set<string>;
+  readonly writes: ReadonlyMap<string, { fact: WriteFact; inFunction: string }>;
+  readonly invalidates: ReadonlySet<number>;
+  readonly clears: ReadonlySet<string>;
   /** Somewhere along the way an invalidation keydrift cannot attribute may happen. */
-  opaque: boolean;
+  readonly opaque: boolean;
+}
+
+const EMPTY_SUMMARY: Summary = { writes: new Map(), invalidates: new Set(), clears: new Set(), opaque: false };
+
+function isEmptySummary(s: Summary): boolean {
+  return s.writes.size === 0 && s.invalidates.size === 0 && s.clears.size === 0 && !s.opaque;
 }
 
 export class WriteModel {
@@ -174,35 +181,66 @@ export class WriteModel {
     }
   }
 
-  /** What a function writes and invalidates, itself and through every function it calls. */
+  /**
+   * What a function writes and invalidates, itself and through every function it calls. Most
+   * functions reach nothing: they share one empty summary, and a function that only passes one
+   * callee's summary on shares that one, so a large call graph allocates few.
+   */
   summary(id: string, active = new Set<string>()): Summary {
     const done = this.summaries.get(id);
     if (done) return done;
-    const result: Summary = { writes: new Map(), invalidates: new Set(), clears: new Set(), opaque: false };
     const fn = this.functions.get(id);
-    if (!fn) return result;
+    if (!fn) return EMPTY_SUMMARY;
     active.add(id);
+    let writes: Map<string, { fact: WriteFact; inFunction: string }> | undefined;
+    let invalidates: Set<number> | undefined;
+    let clears: Set<string> | undefined;
+    let opaque = false;
     for (const write of fn.facts?.writes ?? []) {
       if (write.entity === null) continue;
       const key = normalizeEntity(write.entity);
-      if (!result.writes.has(key)) result.writes.set(key, { fact: write, inFunction: id });
+      writes ??= new Map();
+      if (!writes.has(key)) writes.set(key, { fact: write, inFunction: id });
     }
-    for (const inv of fn.invalidations) for (const f of inv.families) result.invalidates.add(f);
-    for (const op of fn.facts?.cacheOps ?? []) if (op.op === 'clear') result.clears.add(op.cache);
-    if (fn.facts?.opaqueInvalidation) result.opaque = true;
+    for (const inv of fn.invalidations) for (const f of inv.families) (invalidates ??= new Set()).add(f);
+    for (const op of fn.facts?.cacheOps ?? []) if (op.op === 'clear') (clears ??= new Set()).add(op.cache);
+    if (fn.facts?.opaqueInvalidation) opaque = true;
     let complete = true;
+    const merge = (inner: Summary): void => {
+      for (const [entity, w] of inner.writes) {
+        writes ??= new Map();
+        if (!writes.has(entity)) writes.set(entity, w);
+      }
+      for (const f of inner.invalidates) (invalidates ??= new Set()).add(f);
+      for (const c of inner.clears) (clears ??= new Set()).add(c);
+      if (inner.opaque) opaque = true;
+    };
+    // While the function has nothing of its own and met one non-empty callee summary, that
+    // summary is held rather than copied: if nothing else comes, it is this function's too.
+    let held: Summary | undefined;
     for (const call of fn.facts?.calls ?? []) {
       if (active.has(call.callee)) {
         complete = false; // a cycle: this summary is partial until the outer one finishes
         continue;
       }
       const inner = this.summary(call.callee, active);
-      for (const [entity, w] of inner.writes) if (!result.writes.has(entity)) result.writes.set(entity, w);
-      for (const f of inner.invalidates) result.invalidates.add(f);
-      for (const c of inner.clears) result.clears.add(c);
-      if (inner.opaque) result.opaque = true;
+      if (inner === held || isEmptySummary(inner)) continue;
+      if (!held && !writes && !invalidates && !clears && !opaque) {
+        held = inner;
+        continue;
+      }
+      if (held) {
+        merge(held);
+        held = undefined;
+      }
+      merge(inner);
     }
     active.delete(id);
+    const result: Summary =
+      held ??
+      (writes || invalidates || clears || opaque
+        ? { writes: writes ?? EMPTY_SUMMARY.writes, invalidates: invalidates ?? EMPTY_SUMMARY.invalidates, clears: clears ?? EMPTY_SUMMARY.clears, opaque }
+        : EMPTY_SUMMARY);
     if (complete || active.size === 0) this.summaries.set(id, result);
     return result;
   }
