@@ -18,9 +18,19 @@ export interface CachedFamily {
   registered: RegistryFamily | undefined;
   /** Entities pinned by the registry's invalidatedBy; empty means they are inferred by name. */
   pinned: string[];
-  readers: CheckSite[];
-  populators: CheckSite[];
-  invalidators: CheckSite[];
+  readers: readonly CheckSite[];
+  populators: readonly CheckSite[];
+  invalidators: readonly CheckSite[];
+}
+
+// A rule builds a model per linted file, each with every registry family: most are used by no
+// site of the file, and share this empty list until one is.
+const NO_SITES: readonly CheckSite[] = Object.freeze([]);
+
+function withSite(list: readonly CheckSite[], site: CheckSite): readonly CheckSite[] {
+  if (list === NO_SITES) return [site];
+  (list as CheckSite[]).push(site);
+  return list;
 }
 
 /** A Redis command that invalidates families, placed in its function. */
@@ -85,7 +95,7 @@ export class WriteModel {
     const base = this.base;
     // The registry's families come first, one per shape, at the indexes the base gives them.
     for (const f of base?.families ?? []) {
-      this.families.push({ index: this.families.length, template: f.template, text: f.text, registered: f.registered, pinned: f.registered.invalidatedBy, readers: [], populators: [], invalidators: [] });
+      this.families.push({ index: this.families.length, template: f.template, text: f.text, registered: f.registered, pinned: f.registered.invalidatedBy, readers: NO_SITES, populators: NO_SITES, invalidators: NO_SITES });
     }
     const byShape = new Map<string, CachedFamily>();
     const add = (template: Template, registered: RegistryFamily | undefined): CachedFamily => {
@@ -94,7 +104,7 @@ export class WriteModel {
       if (registryIndex !== undefined) return this.families[registryIndex];
       let family = byShape.get(shape);
       if (!family) {
-        family = { index: this.families.length, template, text: formatTemplate(template), registered, pinned: registered?.invalidatedBy ?? [], readers: [], populators: [], invalidators: [] };
+        family = { index: this.families.length, template, text: formatTemplate(template), registered, pinned: registered?.invalidatedBy ?? [], readers: NO_SITES, populators: NO_SITES, invalidators: NO_SITES };
         byShape.set(shape, family);
         this.families.push(family);
       }
@@ -113,7 +123,7 @@ export class WriteModel {
         for (const template of key.templates) {
           const registeredAs = registeredFamily(template);
           const family = add(registeredAs?.template ?? template, registeredAs);
-          if (site.info.access === 'read') family.readers.push(site);
+          if (site.info.access === 'read') family.readers = withSite(family.readers, site);
         }
       }
     }
@@ -123,8 +133,8 @@ export class WriteModel {
       const touched = this.familiesOfSite(site);
       for (const index of touched) {
         const family = this.families[index];
-        if (access === 'write' && createsValue) family.populators.push(site);
-        if (access === 'delete' || access === 'expire') family.invalidators.push(site);
+        if (access === 'write' && createsValue) family.populators = withSite(family.populators, site);
+        if (access === 'delete' || access === 'expire') family.invalidators = withSite(family.invalidators, site);
       }
     }
   }

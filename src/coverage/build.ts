@@ -59,7 +59,7 @@ export function buildCoverage(model: WriteModel): CoverageReport {
   };
 }
 
-function refs(sites: CheckSite[]): CodeRef[] {
+function refs(sites: readonly CheckSite[]): CodeRef[] {
   const seen = new Set<string>();
   const out: CodeRef[] = [];
   for (const site of sites) {
@@ -72,7 +72,7 @@ function refs(sites: CheckSite[]): CodeRef[] {
 }
 
 /** The smallest fixed expiry where the family is populated; `dynamic` if only computed ones. */
-function ttlOf(populators: CheckSite[]): FamilyCoverage['ttl'] {
+function ttlOf(populators: readonly CheckSite[]): FamilyCoverage['ttl'] {
   let seconds: number | undefined;
   let dynamic = false;
   for (const site of populators) {
