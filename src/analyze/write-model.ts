@@ -64,7 +64,7 @@ function isEmptySummary(s: Summary): boolean {
 }
 
 export class WriteModel {
-  readonly families: CachedFamily[] = [];
+  readonly families: CachedFamily[];
   readonly functions = new Map<string, GraphFunction>();
   private readonly summaries = new Map<string, Summary>();
   private readonly familiesByEntity = new Map<string, { families: number[]; inferred: boolean }>();
@@ -87,28 +87,27 @@ export class WriteModel {
   ) {
     this.base = registry && registryBase(registry);
     this.firstUnregistered = this.base?.families.length ?? 0;
+    // The registry's families come first, one per shape, at the indexes the base gives them:
+    // shared, unchanged, until a site of this model is added to one (see ownFamily).
+    this.families = this.base ? this.base.unused.slice() : [];
     this.collectFamilies();
     this.collectFunctions();
   }
 
   private collectFamilies(): void {
     const base = this.base;
-    // The registry's families come first, one per shape, at the indexes the base gives them.
-    for (const f of base?.families ?? []) {
-      this.families.push({ index: this.families.length, template: f.template, text: f.text, registered: f.registered, pinned: f.registered.invalidatedBy, readers: NO_SITES, populators: NO_SITES, invalidators: NO_SITES });
-    }
     const byShape = new Map<string, CachedFamily>();
-    const add = (template: Template, registered: RegistryFamily | undefined): CachedFamily => {
+    const add = (template: Template, registered: RegistryFamily | undefined): number => {
       const shape = templateShape(template);
       const registryIndex = base?.byShape.get(shape);
-      if (registryIndex !== undefined) return this.families[registryIndex];
+      if (registryIndex !== undefined) return registryIndex;
       let family = byShape.get(shape);
       if (!family) {
         family = { index: this.families.length, template, text: formatTemplate(template), registered, pinned: registered?.invalidatedBy ?? [], readers: NO_SITES, populators: NO_SITES, invalidators: NO_SITES };
         byShape.set(shape, family);
         this.families.push(family);
       }
-      return family;
+      return family.index;
     };
     const registered = new Map<string, RegistryFamily | undefined>();
     const registeredFamily = (template: Template): RegistryFamily | undefined => {
@@ -122,8 +121,10 @@ export class WriteModel {
       for (const key of site.keys) {
         for (const template of key.templates) {
           const registeredAs = registeredFamily(template);
-          const family = add(registeredAs?.template ?? template, registeredAs);
-          if (site.info.access === 'read') family.readers = withSite(family.readers, site);
+          const index = add(registeredAs?.template ?? template, registeredAs);
+          if (site.info.access !== 'read') continue;
+          const family = this.ownFamily(index);
+          family.readers = withSite(family.readers, site);
         }
       }
     }
@@ -132,11 +133,18 @@ export class WriteModel {
       if (access === 'read' || site.info.channels) continue;
       const touched = this.familiesOfSite(site);
       for (const index of touched) {
-        const family = this.families[index];
+        const family = this.ownFamily(index);
         if (access === 'write' && createsValue) family.populators = withSite(family.populators, site);
         if (access === 'delete' || access === 'expire') family.invalidators = withSite(family.invalidators, site);
       }
     }
+  }
+
+  /** The family at `index`, made this model's own (not the registry base's shared one) to add sites to. */
+  private ownFamily(index: number): CachedFamily {
+    const family = this.families[index];
+    if (family !== this.base?.unused[index]) return family;
+    return (this.families[index] = { ...family });
   }
 
   /** Families a non-read command touches: by its keys, or by a registered invalidation channel. */
@@ -295,6 +303,8 @@ export class WriteModel {
  */
 interface RegistryBase {
   families: { template: Template; text: string; registered: RegistryFamily }[];
+  /** The same families as a model's, with no sites yet (frozen: a model copies one to add a site). */
+  unused: readonly CachedFamily[];
   /** Shape → index in `families`. */
   byShape: Map<string, number>;
   reachedBy(template: Template): readonly number[];
@@ -316,8 +326,10 @@ function registryBase(registry: Registry): RegistryBase {
   }
   const reached = new Map<string, number[]>();
   const byEntity = new Map<string, { pinned: number[]; inferred: number[] }>();
+  const unused = families.map((f, index): CachedFamily => Object.freeze({ index, template: f.template, text: f.text, registered: f.registered, pinned: f.registered.invalidatedBy, readers: NO_SITES, populators: NO_SITES, invalidators: NO_SITES }));
   base = {
     families,
+    unused,
     byShape,
     reachedBy(template) {
       // By text, not shape: `{a}{b}` needs two characters where `{a}` needs one, and an answer
