@@ -16,7 +16,7 @@ import { runChecks, type KeyUse } from './checks.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
 import { loadProject, type LoadOptions } from './project.js';
 import { shardFiles, type ShardSpec } from './shard.js';
-import { compareLocated, toCallSite, type CheckSite, type Located } from './site.js';
+import { compareLocated, copySite, toCallSite, type CheckSite, type Located } from './site.js';
 import { runWriteChecks } from './write-checks.js';
 import { collectWriteFacts, NO_WRITE_FACTS, WriteScan, type WriteFacts } from './write-facts.js';
 import { WriteModel } from './write-model.js';
@@ -128,7 +128,7 @@ export function toCheckSite(draft: SiteDraft, relative: (file: string) => string
 }
 
 export function checkSites(collected: CollectedSites, registry: Registry | undefined, cwd: string): AnalysisResult {
-  const sites = collected.sites.map((s) => ({ ...s })).sort((a, b) => compareLocated(a.where, b.where));
+  const sites = collected.sites.map(copySite).sort((a, b) => compareLocated(a.where, b.where));
   foldFollowingExpiry(sites);
   const uses: KeyUse[] = sites.flatMap((site) =>
     site.keys.flatMap((key) => key.templates.map((template) => ({ site, where: site.where, template, text: formatTemplate(template), shape: templateShape(template) }))),

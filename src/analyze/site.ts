@@ -25,6 +25,23 @@ export interface CheckSite {
   pipelineId: string | null;
 }
 
+/**
+ * A shallow copy, field by field: an object spread of a site takes V8's slow path (this runs for
+ * every site of a run, ~25,000 on the bench's 5,000 files).
+ */
+export function copySite(site: CheckSite): CheckSite {
+  return {
+    where: site.where,
+    client: site.client,
+    info: site.info,
+    keys: site.keys,
+    ttl: site.ttl,
+    functionName: site.functionName,
+    fnId: site.fnId,
+    pipelineId: site.pipelineId,
+  };
+}
+
 /** The JSON form of a CheckSite (templates as text). */
 export interface SerializedSite extends Located {
   client: ClientKind;
