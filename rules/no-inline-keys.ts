@@ -23,9 +23,9 @@ const specifierNameSchema: JSONSchema.JSONSchema4 = {
 
 /**
  * A builder function entry: typescript-eslint's `file` and `package` TypeOrValueSpecifier shapes
- * (a builder is never in `lib`), as one object so that
- * eslint-doc-generator lists each property once. The two shapes are told apart in `oneOf` with
- * `patternProperties`, which the generator does not list as options.
+ * (a builder is never in `lib`), as one object so that eslint-doc-generator lists each property
+ * once. The two shapes are told apart in `oneOf` with `patternProperties`, which the generator
+ * does not list as options.
  */
 const builderFunctionSchema: JSONSchema.JSONSchema4 = {
   type: 'object',
