@@ -4,6 +4,7 @@
  * checker only about calls whose method name is a Redis command.
  */
 import ts from '#typescript';
+import { memo } from '../memo.js';
 import { concatTemplates, type Template } from '../keys/template.js';
 import { keyIndexes, lookupCommand, type CommandInfo } from '../redis/commands.js';
 import { clientKindOfDeclarationFile, clientOf, type ClientContext, type ClientValue } from '../redis/clients.js';
@@ -177,15 +178,13 @@ export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, 
   return found;
 }
 
-/** Cheap syntactic filter: could this method name issue a Redis command? */
-export function isCandidateMethod(method: string): boolean {
-  // Asked by every rule about every member call in a lint run: one map read per name.
-  let candidate = candidateMethods.get(method);
-  if (candidate === undefined) candidateMethods.set(method, (candidate = RAW_COMMAND_METHODS.has(method) || PIPELINE_METHODS.has(method) || lookupCommand(method) !== undefined));
-  return candidate;
-}
-
-const candidateMethods = new Map<string, boolean>();
+/**
+ * Cheap syntactic filter: could this method name issue a Redis command? Asked by every rule about
+ * every member call in a lint run: remembered per name.
+ */
+export const isCandidateMethod: (method: string) => boolean = memo(
+  (method) => RAW_COMMAND_METHODS.has(method) || PIPELINE_METHODS.has(method) || lookupCommand(method) !== undefined,
+);
 
 const MODULE_NAMESPACES = new Set(['json', 'ft', 'ts', 'bf', 'cf', 'cms', 'topk', 'tdigest']);
 
