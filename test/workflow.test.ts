@@ -178,6 +178,28 @@ describe('--shard and merge', () => {
     expect(merged.result.callSites).toEqual(whole.result.callSites);
   });
 
+  it('a wrapper layer in another shard still carries its callers\' keys', async () => {
+    // Sized so shards of two put wrappers.ts (largest) alone: the layers and their caller split.
+    const pad = (n: number) => `// ${'-'.repeat(n)}\n`;
+    const dir = writeProject({
+      'src/redis.ts': REDIS,
+      'src/wrappers.ts':
+        `import { redis } from './redis.js';\nclass Cache {\n  get(key: string) {\n    return redis.get(key);\n  }\n}\nexport const cache = new Cache();\n` +
+        `export const readThrough = (key: string) => cache.get(key);\n` +
+        pad(3000),
+      'src/read.ts': `import { readThrough } from './wrappers.js';\nexport const getProduct = (id: string) => readThrough(\`product:v2:\${id}\`);\n`,
+      'src/update.ts': DRIFTED_DELETE + pad(1500),
+    }, { name: 'shard-layers' });
+    const whole = await findingsOf(['analyze', '--no-types'], dir);
+    expect(whole.result.callSites.map((s) => `${s.file} ${s.command} ${s.keys[0].template}`)).toContain('src/read.ts get product:v2:{id}');
+    for (const i of [1, 2]) expect((await run(['analyze', '--no-types', '--shard', `${i}/2`, '--format', 'json', '--output', `shard-${i}.json`], dir)).code).toBe(0);
+    const shardOf = (i: number) => (JSON.parse(readFileSync(path.join(dir, `shard-${i}.json`), 'utf8')) as { sites: { file: string }[] }).sites.map((s) => s.file);
+    expect([shardOf(1), shardOf(2)].filter((files) => files.includes('src/read.ts'))).toHaveLength(1);
+    const merged = await findingsOf(['merge', 'shard-1.json', 'shard-2.json'], dir);
+    expect(merged.result.callSites).toEqual(whole.result.callSites);
+    expect(merged.findings).toEqual(whole.findings);
+  });
+
   it('every file goes to exactly one shard', async () => {
     const dir = path.join(OUT_DIR, 'shard-shop');
     const sites = new Set<string>();

@@ -86,7 +86,9 @@ export function discoverCallSites(
   const discarded: SiteDraft[] = [];
   const wrappers = new Map<FunctionNode, WrapperSite[]>();
   const redisCalls = recognized ?? new Set<ts.Node>();
-  // Own calls by the name they call, so wrapper layers find their callers without another walk.
+  // Calls by the name they call, so wrapper layers find their callers without another walk: every
+  // own call, and another file's calls that pass a parameter on (they may be a layer between an
+  // own call and the wrapper holding the Redis command, though never a site of this run).
   const callsByName = new Map<string, OrderedCall[]>();
   let order = 0;
   for (const [index, file] of files.entries()) {
@@ -95,16 +97,16 @@ export function discoverCallSites(
     forEachCodeNode(file, (node) => {
       onNode?.(node, file);
       if (!ts.isCallExpression(node)) return;
-      if (isOwn) {
-        const name = calleeName(node);
-        if (name !== undefined) {
-          const entry = { call: node, order: order++ };
-          const calls = callsByName.get(name);
-          if (calls) calls.push(entry);
-          else callsByName.set(name, [entry]);
-        }
+      const relevant = isOwn || passesParameter(node);
+      if (!relevant) return;
+      const name = calleeName(node);
+      if (name !== undefined) {
+        const entry = { call: node, order: order++, own: isOwn };
+        const calls = callsByName.get(name);
+        if (calls) calls.push(entry);
+        else callsByName.set(name, [entry]);
       }
-      if (isOwn || passesParameter(node)) inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, redisCalls);
+      inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, redisCalls);
     });
   }
   if (wrappers.size > 0) expandWrappers(callsByName, ctx, wrappers, sites, redisCalls);
@@ -382,6 +384,8 @@ function addWrapper(command: CommandCall, call: ts.CallExpression, client: Clien
 interface OrderedCall {
   call: ts.CallExpression;
   order: number;
+  /** In a file this run reports on: a call elsewhere only ever passes a key on to its callers. */
+  own: boolean;
 }
 
 /** Follows wrapper layers to their callers, which carry the resolved templates. */
@@ -407,9 +411,9 @@ function expandWrappers(
       .flatMap(([name, needed]) => (callsByName.get(name) ?? []).filter(({ call }) => (call.arguments.length >= needed || call.arguments.some(ts.isSpreadElement)) && !redisCalls.has(call)))
       .sort((a, b) => a.order - b.order);
     const next = new Map<FunctionNode, WrapperSite[]>();
-    for (const { call } of calls) {
+    for (const { call, own } of calls) {
       const target = wrapperTarget(call, ctx, pending);
-      if (target) expandCall(call, call.getSourceFile(), pending.get(target)!, ctx, sites, next);
+      if (target) expandCall(call, call.getSourceFile(), pending.get(target)!, ctx, own ? sites : [], next);
     }
     pending = next;
   }
