@@ -98,4 +98,54 @@ describe('project references', () => {
     expect(plan.fileNames.map((f) => path.relative(dir, f))).toEqual(['packages/cache/src/index.ts', 'scripts/seed.ts']);
     expect(plan.compilerOptions.noEmit).toBe(true);
   });
+
+  // Two wrapper layers in one package (a Cache class, then a read-through helper over it), called
+  // from another: each referenced project is analysed on its own, with the files it imports.
+  const LAYERED = {
+    'tsconfig.base.json': json(BASE),
+    'packages/cache/tsconfig.json': pkg('cache'),
+    'packages/cache/src/index.ts': `export * from './wrappers';\nexport const productKey = (id: string) => \`product:v2:\${id}\`;\n`,
+    'packages/cache/src/wrappers.ts':
+      `import Redis from 'ioredis';\nexport const redis = new Redis();\n` +
+      `class Cache {\n  get(key: string) {\n    return redis.get(key);\n  }\n}\nexport const cache = new Cache();\n` +
+      `export const readThrough = (key: string) => cache.get(key);\n`,
+    'packages/catalog/tsconfig.json': pkg('catalog', ['../cache']),
+    'packages/catalog/src/read.ts': `import { readThrough, productKey } from '@mono/cache';\nexport const getProduct = (id: string) => readThrough(productKey(id));\n`,
+    'packages/admin/tsconfig.json': pkg('admin', ['../cache']),
+    'packages/admin/src/update.ts': `import { redis } from '@mono/cache';\nexport async function updatePrice(id: string) {\n  await redis.del(\`product:\${id}\`);\n}\n`,
+  };
+  // The same files as one project: what analysing project by project must agree with.
+  const ONE_PROGRAM = json({ extends: './tsconfig.base.json', include: ['packages/*/src'] });
+
+  it('plans one part per referenced project, each file in one part', () => {
+    const dir = writeProject(LAYERED, { tsconfig: json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] }), name: 'monorepo-parts' });
+    const plan = planProject({ cwd: dir, paths: [], types: false });
+    expect(plan.parts.map((part) => part.fileNames.map((f) => path.relative(dir, f)))).toEqual([
+      ['packages/catalog/src/read.ts'],
+      ['packages/cache/src/index.ts', 'packages/cache/src/wrappers.ts'],
+      ['packages/admin/src/update.ts'],
+    ]);
+  });
+
+  for (const types of ['--no-types', '--types']) {
+    it(`analysing project by project gives what one program over the same files gives (${types})`, async () => {
+      const byProject = await analyzeJson([types], writeProject(LAYERED, { tsconfig: json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] }), name: 'monorepo-parts' }));
+      const oneProgram = await analyzeJson([types], writeProject(LAYERED, { tsconfig: ONE_PROGRAM, name: 'monorepo-one-program' }));
+      expect(byProject.result.callSites.map((s) => `${s.file}:${s.line} ${s.command} ${s.keys[0].template}`)).toEqual([
+        'packages/admin/src/update.ts:3 del product:{id}',
+        'packages/catalog/src/read.ts:2 get product:v2:{id}',
+      ]);
+      expect(byProject.result).toEqual(oneProgram.result);
+      expect(byProject.code).toBe(1);
+    });
+  }
+
+  it('a path given in a monorepo is analysed with the packages it imports, the others skipped', async () => {
+    const refs = json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] });
+    const byProject = await analyzeJson(['--no-types', 'packages/catalog'], writeProject(LAYERED, { tsconfig: refs, name: 'monorepo-parts' }));
+    const oneProgram = await analyzeJson(['--no-types', 'packages/catalog'], writeProject(LAYERED, { tsconfig: ONE_PROGRAM, name: 'monorepo-one-program' }));
+    expect(byProject.result.callSites.map((s) => `${s.file}:${s.line} ${s.command} ${s.keys[0].template}`)).toEqual(['packages/catalog/src/read.ts:2 get product:v2:{id}']);
+    expect(byProject.result).toEqual(oneProgram.result);
+  });
 });
+

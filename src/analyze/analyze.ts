@@ -14,7 +14,8 @@ import type { Registry } from '../registry/types.js';
 import type { AnalysisResult, Finding, TemplateSummary } from '../types.js';
 import { runChecks, type KeyUse } from './checks.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
-import { loadProject, type LoadOptions } from './project.js';
+import { loadProject, planProject, type LoadOptions, type LoadProblem, type LibraryFiles, type ProjectPart, type ProjectPlan } from './project.js';
+import { releaseMemory } from '../run/release-memory.js';
 import { shardFiles, type ShardSpec } from './shard.js';
 import { compareLocated, copySite, toCallSite, type CheckSite, type Located } from './site.js';
 import { runWriteChecks } from './write-checks.js';
@@ -61,28 +62,78 @@ export interface Progress {
 
 /** `onLoaded` receives every file the run read (for a content-hash cache to validate against). */
 export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoaded?: (files: string[]) => void): CollectedSites {
-  const project = loadProject(options, progress && ((done, total) => progress('load', done, total)));
-  const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
-  const inScope = project.files.filter((f) => project.inScope(f.fileName));
-  const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
-  const redisCalls = new Set<ts.Node>();
-  const scan = new WriteScan(own);
-  const drafts = discoverCallSites(project.files, ctx, own, progress && ((done, total) => progress('analyze', done, total)), redisCalls, (node, file) => scan.visit(node, file));
+  const plan = planProject(options);
+  // A monorepo's referenced projects are collected one after another, each with the files it
+  // imports, and only plain data kept between them: one package in memory at a time. A shard
+  // already names its own files across packages, so it loads the whole project.
+  const byPart = !options.shard && plan.parts.length > 1;
+  // A part with nothing in scope is left out: what its files export is still read where imported.
+  const parts: (ProjectPart | undefined)[] = byPart ? plan.parts.filter((part) => part.fileNames.some(plan.inScope)) : [undefined];
   const relativeNames = new Map<string, string>();
   const relative = (file: string) => {
     let rel = relativeNames.get(file);
     if (rel === undefined) relativeNames.set(file, (rel = toRelative(options.cwd, file)));
     return rel;
   };
-  const ids = nodeIds(relative);
-  const sites = drafts.map((draft) => toCheckSite(draft, relative, ids)).sort((a, b) => compareLocated(a.where, b.where));
-  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call) });
+  const sites: CheckSite[] = [];
+  const writes: WriteFacts = { functions: [], localCaches: [] };
+  const loadProblems: LoadProblem[] = byPart ? [...plan.problems] : [];
+  const loaded = new Set<string>();
+  const libraries: LibraryFiles | undefined = byPart && options.types ? new Map() : undefined;
+  const total = byPart ? parts.reduce((sum, part) => sum + (part?.fileNames.length ?? 0), 0) : plan.fileNames.length;
+  let before = 0;
+  for (const part of parts) {
+    const size = part?.fileNames.length ?? total;
+    const scaled = (stage: 'load' | 'analyze') => progress && ((done: number, of: number) => progress(stage, before + Math.round((done / Math.max(of, 1)) * size), total));
+    const collected = collectPart(options, plan, part, libraries, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined);
+    for (const site of collected.sites) sites.push(site);
+    for (const fn of collected.writes.functions) writes.functions.push(fn);
+    for (const cache of collected.writes.localCaches) writes.localCaches.push(cache);
+    for (const problem of collected.problems) loadProblems.push(problem);
+    for (const file of collected.loadedFileNames) loaded.add(file);
+    before += size;
+    // The part's trees are unreachable now; collected at once, the next part is not allocated on top of them.
+    if (byPart && part !== parts[parts.length - 1]) releaseMemory();
+  }
+  sites.sort((a, b) => compareLocated(a.where, b.where));
+  if (byPart) {
+    // In the project's file order, as one load gives them (each part keeps its files' order).
+    const rank = new Map(plan.fileNames.map((f, i) => [relative(f), i]));
+    const byFile = (a: { where: Located }, b: { where: Located }) => (rank.get(a.where.file) ?? Infinity) - (rank.get(b.where.file) ?? Infinity);
+    writes.functions.sort(byFile);
+    writes.localCaches.sort(byFile);
+    loadProblems.sort((a, b) => (rank.get(relative(a.file)) ?? -1) - (rank.get(relative(b.file)) ?? -1));
+  }
   // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
-  const problems: Finding[] = project.problems
+  const problems: Finding[] = loadProblems
     .filter(() => !options.shard || options.shard.index === 1)
     .map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
-  onLoaded?.(project.loadedFileNames());
+  onLoaded?.([...loaded].sort());
   return { sites, problems, writes };
+}
+
+/** One part's (or the whole project's) sites, write facts and load problems, as plain data. */
+function collectPart(
+  options: AnalyzeOptions,
+  plan: ProjectPlan,
+  part: ProjectPart | undefined,
+  libraries: LibraryFiles | undefined,
+  relative: (file: string) => string,
+  progress: { load?: (done: number, total: number) => void; analyze?: (done: number, total: number) => void },
+  listLoaded: boolean,
+): { sites: CheckSite[]; writes: WriteFacts; problems: LoadProblem[]; loadedFileNames: string[] } {
+  const project = loadProject(options, progress.load, plan, part, libraries);
+  const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
+  const inScope = project.own.filter((f) => project.inScope(f.fileName));
+  const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
+  const redisCalls = new Set<ts.Node>();
+  const scan = new WriteScan(own);
+  const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, (node, file) => scan.visit(node, file));
+  const ids = nodeIds(relative);
+  const sites = drafts.map((draft) => toCheckSite(draft, relative, ids));
+  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call) });
+  // Names, not the function: it holds the part's trees.
+  return { sites, writes, problems: project.problems, loadedFileNames: listLoaded ? project.loadedFileNames() : [] };
 }
 
 /** A node's position as plain data: relative file, 1-based line and column of its start. */

@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import ts from '#typescript';
 import { memo } from '../memo.js';
-import { parseWithParents } from '../resolve/walk.js';
+import { forEachNode, parseWithParents } from '../resolve/walk.js';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
 export interface LoadOptions {
@@ -48,12 +48,26 @@ export interface ProjectPlan {
   inScope: (fileName: string) => boolean;
   /** The tsconfigs of projects reached through `references` (their content shapes the run too). */
   references: string[];
+  /**
+   * The files split by the project they come from, each file in one part: the root's own (and
+   * the given paths') first, then each referenced project's. One part when nothing is referenced.
+   */
+  parts: ProjectPart[];
   problems: LoadProblem[];
+}
+
+/** One project of a monorepo: its files and the options they compile with. */
+export interface ProjectPart {
+  compilerOptions: ts.CompilerOptions;
+  /** Absolute, sorted. */
+  fileNames: string[];
 }
 
 export interface LoadedProject {
   /** Every project file that parsed (files outside the scope too: they resolve imports). */
   files: ts.SourceFile[];
+  /** The files loaded as this part's own (all of `files` when the whole project is loaded). */
+  own: ts.SourceFile[];
   inScope: (fileName: string) => boolean;
   graph: ModuleGraph;
   checker?: ts.TypeChecker;
@@ -82,12 +96,20 @@ export function planProject(options: LoadOptions): ProjectPlan {
   // the project. A solution-style root's own options say nothing about the sources: the first
   // referenced project's are used instead.
   const referenced = tsconfig && parsed ? referencedProjects(tsconfig, parsed, problems) : [];
-  for (const project of referenced) for (const file of project.parsed.fileNames) names.add(normalize(file));
   const compilerOptions = parsed && parsed.fileNames.length === 0 && referenced.length > 0 ? withoutBuildOptions(referenced[0].parsed.options) : parsed?.options;
   // Without a usable tsconfig, the given paths (or the working directory); with one, paths
   // outside its include (a .js file, say) are still analysed when named.
   const bases = parsed ? roots : roots.length > 0 ? roots : [options.cwd];
-  for (const base of bases) for (const file of sourceFilesUnder(base)) names.add(file);
+  // Each file in the first project listing it; named files no project lists compile with the root's options.
+  const parts: ProjectPart[] = [{ compilerOptions: compilerOptions ?? DEFAULT_OPTIONS, fileNames: [...names] }];
+  for (const project of referenced) {
+    const fileNames = project.parsed.fileNames.map(normalize).filter((file) => !names.has(file));
+    for (const file of fileNames) names.add(file);
+    parts.push({ compilerOptions: withoutBuildOptions(project.parsed.options), fileNames });
+  }
+  const named = bases.flatMap(sourceFilesUnder).filter((file) => !names.has(file));
+  for (const file of named) names.add(file);
+  parts.push({ compilerOptions: compilerOptions ?? DEFAULT_OPTIONS, fileNames: named });
 
   const globBase = options.globBase ?? options.cwd;
   const included = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
@@ -106,6 +128,7 @@ export function planProject(options: LoadOptions): ProjectPlan {
     fileNames: [...names].filter((f) => !isLibraryFile(f)).sort(),
     inScope,
     references: referenced.map((r) => r.tsconfig),
+    parts: parts.map((part) => ({ ...part, fileNames: part.fileNames.filter((f) => !isLibraryFile(f)).sort() })).filter((part) => part.fileNames.length > 0),
     problems,
   };
 }
@@ -142,20 +165,36 @@ function withoutBuildOptions(options: ts.CompilerOptions): ts.CompilerOptions {
   return rest;
 }
 
-export function loadProject(options: LoadOptions, onProgress?: (done: number, total: number) => void): LoadedProject {
-  const plan = planProject(options);
-  const problems = [...plan.problems];
+/**
+ * Loads the project, or with `part` one project of a monorepo: its files are the ones reported
+ * on (`own`), and `files` adds every project file they import, directly or not (what resolution,
+ * wrapper layers and write paths can reach from them). Loading a monorepo part by part keeps one
+ * package's trees (and in a typed run its program) in memory at a time.
+ */
+export function loadProject(
+  options: LoadOptions,
+  onProgress?: (done: number, total: number) => void,
+  plan = planProject(options),
+  part?: ProjectPart,
+  /** Declaration files parsed by an earlier part's program, for the next ones to reuse. */
+  libraries?: LibraryFiles,
+): LoadedProject {
+  const problems = part ? [] : [...plan.problems];
+  const compilerOptions = part?.compilerOptions ?? plan.compilerOptions;
+  const ownNames = part?.fileNames ?? plan.fileNames;
   // Files the parser itself failed on (it overflows its stack on thousands of nested parentheses).
   const unparseable = new Map<string, string>();
-  const store = createSourceStore(plan.compilerOptions, unparseable);
+  const store = createSourceStore(compilerOptions, unparseable);
   // A typed run lets the program parse the files (once); an untyped run parses them itself.
-  const program = options.types ? createProgram(plan, unparseable) : undefined;
+  const program = options.types ? createProgram(ownNames, compilerOptions, unparseable, libraries) : undefined;
   // Created at once: it binds every file, which also sets the parent pointers the walks rely on.
   const checker = program?.getTypeChecker();
+  const projectFiles = new Set(plan.fileNames);
+  const graph = createModuleGraph(compilerOptions, projectFiles, (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName));
 
-  const files: ts.SourceFile[] = [];
-  plan.fileNames.forEach((fileName, index) => {
-    onProgress?.(index, plan.fileNames.length);
+  const own: ts.SourceFile[] = [];
+  ownNames.forEach((fileName, index) => {
+    onProgress?.(index, ownNames.length);
     const sf = program?.getSourceFile(fileName) ?? store.get(fileName);
     if (!sf) {
       problems.push({ file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' });
@@ -163,18 +202,75 @@ export function loadProject(options: LoadOptions, onProgress?: (done: number, to
     }
     const parseError = firstParseError(sf);
     if (parseError) problems.push(parseError);
-    else files.push(sf);
+    else own.push(sf);
   });
-  onProgress?.(plan.fileNames.length, plan.fileNames.length);
+  onProgress?.(ownNames.length, ownNames.length);
 
   return {
-    files,
+    files: part ? withImported(own, plan.fileNames, graph, program) : own,
+    own,
     inScope: plan.inScope,
-    graph: createModuleGraph(plan.compilerOptions, new Set(plan.fileNames), (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName)),
+    graph,
     checker,
     problems,
     loadedFileNames: () => [...new Set([...store.fileNames(), ...(program?.getSourceFiles().map((f) => f.fileName) ?? [])])].filter((f) => !isLibraryFile(f)).sort(),
   };
+}
+
+/**
+ * `own` and every project file they import, directly or not, in the project's file order. A
+ * program already holds them; without one, imports are followed through the module graph
+ * (which parses what it reaches). Files that do not parse are left out, as loadProject does.
+ */
+function withImported(own: ts.SourceFile[], fileNames: readonly string[], graph: ModuleGraph, program: ts.Program | undefined): ts.SourceFile[] {
+  const rank = new Map(fileNames.map((f, i) => [f, i]));
+  let reached: Iterable<ts.SourceFile>;
+  if (program) {
+    reached = program.getSourceFiles();
+  } else {
+    // Followed through any file the graph finds (a re-export may pass through one), kept if a project file.
+    const seen = new Set(own);
+    const queue = [...own];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      for (const specifier of moduleSpecifiers(file)) {
+        const target = graph.resolveModule(file, specifier);
+        if (target && !seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      }
+    }
+    reached = seen;
+  }
+  const ownSet = new Set(own);
+  const files = [...own];
+  for (const sf of reached) if (!ownSet.has(sf) && rank.has(sf.fileName) && !firstParseError(sf)) files.push(sf);
+  return files.sort((a, b) => rank.get(a.fileName)! - rank.get(b.fileName)!);
+}
+
+/**
+ * Every module a file names the way the resolver follows it: import and export-from
+ * declarations, `import x = require()`, and `require('…')` / `import('…')` calls (looked for
+ * only in a file whose text has one).
+ */
+function moduleSpecifiers(file: ts.SourceFile): string[] {
+  const out: string[] = [];
+  for (const statement of file.statements) {
+    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+      out.push(statement.moduleSpecifier.text);
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
+      out.push(statement.moduleReference.expression.text);
+    }
+  }
+  if (file.text.includes('require(') || file.text.includes('import(')) {
+    forEachNode(file, (node) => {
+      if (!ts.isCallExpression(node) || node.arguments.length !== 1 || !ts.isStringLiteralLike(node.arguments[0])) return;
+      const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
+      if (isRequire || node.expression.kind === ts.SyntaxKind.ImportKeyword) out.push(node.arguments[0].text);
+    });
+  }
+  return out;
 }
 
 /**
@@ -221,8 +317,17 @@ function guardParser<T>(fileName: string, unparseable: Map<string, string>, pars
   }
 }
 
-function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.Program {
-  const options: ts.CompilerOptions = { ...plan.compilerOptions, noEmit: true, allowJs: true };
+/**
+ * Library and declaration files by name and the settings they were parsed with. A monorepo's
+ * parts all load the same lib.d.ts and dependency types; parsed (and bound) once, they serve
+ * every part's program, as TypeScript's language service shares them between projects.
+ */
+export type LibraryFiles = Map<string, ts.SourceFile | undefined>;
+
+const settingsKeys = ts.createDocumentRegistry();
+
+function createProgram(rootNames: readonly string[], compilerOptions: ts.CompilerOptions, unparseable: Map<string, string>, libraries?: LibraryFiles): ts.Program {
+  const options: ts.CompilerOptions = { ...compilerOptions, noEmit: true, allowJs: true };
   // No parent pointers at parse time: the binder sets them (loadProject creates the checker, which
   // binds every file, before anything walks the trees), as it does for tsc.
   const host = ts.createCompilerHost(options, false);
@@ -234,8 +339,20 @@ function createProgram(plan: ProjectPlan, unparseable: Map<string, string>): ts.
   host.fileExists = memo(host.fileExists.bind(host));
   host.directoryExists = memo(host.directoryExists!.bind(host));
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
-  return ts.createProgram({ rootNames: plan.fileNames, options, host });
+  const parse: typeof getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
+  if (libraries) {
+    const settings = settingsKeys.getKeyForCompilationSettings(options);
+    host.getSourceFile = (fileName, languageVersion, ...rest) => {
+      if (!isLibraryFile(fileName)) return parse(fileName, languageVersion, ...rest);
+      const parsedAs = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}|${languageVersion.impliedNodeFormat}|${languageVersion.jsDocParsingMode}` : languageVersion;
+      const key = `${settings}\0${parsedAs}\0${fileName}`;
+      if (libraries.has(key)) return libraries.get(key);
+      const sf = parse(fileName, languageVersion, ...rest);
+      libraries.set(key, sf);
+      return sf;
+    };
+  } else host.getSourceFile = parse;
+  return ts.createProgram({ rootNames, options, host });
 }
 
 function isLibraryFile(fileName: string): boolean {
