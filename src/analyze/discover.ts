@@ -97,8 +97,7 @@ export function discoverCallSites(
     forEachCodeNode(file, (node) => {
       onNode?.(node, file);
       if (!ts.isCallExpression(node)) return;
-      const relevant = isOwn || passesParameter(node);
-      if (!relevant) return;
+      if (!isOwn && !passesParameter(node)) return;
       const name = calleeName(node);
       if (name !== undefined) {
         const entry = { call: node, order: order++, own: isOwn };
