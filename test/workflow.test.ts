@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { collectSites } from '../src/analyze/analyze.js';
 import { main, type CliIo } from '../src/cli.js';
 import { FINDING_RULES } from '../src/findings-meta.js';
 import { createProgress } from '../src/run/progress.js';
@@ -198,6 +199,19 @@ describe('--shard and merge', () => {
     const merged = await findingsOf(['merge', 'shard-1.json', 'shard-2.json'], dir);
     expect(merged.result.callSites).toEqual(whole.result.callSites);
     expect(merged.findings).toEqual(whole.findings);
+  });
+
+  it('a shard loads its own files and what they import, not the other shards\' files', () => {
+    const pad = (n: number) => `// ${'-'.repeat(n)}\n`;
+    const dir = writeProject({ 'src/redis.ts': REDIS, 'src/read.ts': READ + pad(2000), 'src/update.ts': DRIFTED_DELETE + pad(1000) }, { name: 'shard-loads' });
+    const loadedBy = (index: number) => {
+      let loaded: string[] = [];
+      const collected = collectSites({ cwd: dir, paths: [], types: false, shard: { index, count: 2 } }, undefined, (files) => (loaded = files));
+      return { loaded: loaded.map((f) => path.relative(dir, f)), sites: collected.sites.map((s) => s.where.file) };
+    };
+    // read.ts (largest) alone in shard 1; update.ts and redis.ts in shard 2.
+    expect(loadedBy(1)).toEqual({ loaded: ['src/read.ts', 'src/redis.ts'], sites: ['src/read.ts'] });
+    expect(loadedBy(2)).toEqual({ loaded: ['src/redis.ts', 'src/update.ts'], sites: ['src/update.ts'] });
   });
 
   it('every file goes to exactly one shard', async () => {

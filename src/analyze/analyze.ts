@@ -5,7 +5,7 @@
  * Prints nothing; the CLI decides what to do with the result.
  */
 import path from 'node:path';
-import type ts from '#typescript';
+import ts from '#typescript';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
@@ -16,7 +16,7 @@ import { runChecks, type KeyUse } from './checks.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
 import { loadProject, planProject, type LoadOptions, type LoadProblem, type LibraryFiles, type ProjectPart, type ProjectPlan } from './project.js';
 import { releaseMemory } from '../run/release-memory.js';
-import { shardFiles, type ShardSpec } from './shard.js';
+import { shardFileNames, type ShardSpec } from './shard.js';
 import { compareLocated, copySite, toCallSite, type CheckSite, type Located } from './site.js';
 import { runWriteChecks } from './write-checks.js';
 import { collectWriteFacts, NO_WRITE_FACTS, WriteScan, type WriteFacts } from './write-facts.js';
@@ -25,7 +25,7 @@ import { WriteModel } from './write-model.js';
 export interface AnalyzeOptions extends LoadOptions {
   /** Registry file; found as keydrift.keys.json in cwd when not given. `false` disables it. */
   registry?: string | false;
-  /** Analyse only this shard's files (the whole program is still loaded for resolution). */
+  /** Analyse only this shard's files (with the files they import, for resolution). */
   shard?: ShardSpec;
   /** In-house packages that export client instances, with the client they wrap. */
   clientPackages?: ExtraClientPackages;
@@ -63,12 +63,8 @@ export interface Progress {
 /** `onLoaded` receives every file the run read (for a content-hash cache to validate against). */
 export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoaded?: (files: string[]) => void): CollectedSites {
   const plan = planProject(options);
-  // A monorepo's referenced projects are collected one after another, each with the files it
-  // imports, and only plain data kept between them: one package in memory at a time. A shard
-  // already names its own files across packages, so it loads the whole project.
-  const byPart = !options.shard && plan.parts.length > 1;
-  // A part with nothing in scope is left out: what its files export is still read where imported.
-  const parts: (ProjectPart | undefined)[] = byPart ? plan.parts.filter((part) => part.fileNames.some(plan.inScope)) : [undefined];
+  const parts = partsToLoad(plan, options.shard);
+  const byPart = parts.length !== 1 || parts[0] !== undefined;
   const relativeNames = new Map<string, string>();
   const relative = (file: string) => {
     let rel = relativeNames.get(file);
@@ -77,7 +73,9 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   };
   const sites: CheckSite[] = [];
   const writes: WriteFacts = { functions: [], localCaches: [] };
-  const loadProblems: LoadProblem[] = byPart ? [...plan.problems] : [];
+  // A broken tsconfig concerns the whole run: the first shard reports it (a file that does not
+  // parse is reported by the shard it belongs to).
+  const loadProblems: LoadProblem[] = byPart && (!options.shard || options.shard.index === 1) ? [...plan.problems] : [];
   const loaded = new Set<string>();
   const libraries: LibraryFiles | undefined = byPart && options.types ? new Map() : undefined;
   const total = byPart ? parts.reduce((sum, part) => sum + (part?.fileNames.length ?? 0), 0) : plan.fileNames.length;
@@ -104,12 +102,24 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
     writes.localCaches.sort(byFile);
     loadProblems.sort((a, b) => (rank.get(relative(a.file)) ?? -1) - (rank.get(relative(b.file)) ?? -1));
   }
-  // Unparseable files and a broken tsconfig concern the whole run: the first shard reports them.
-  const problems: Finding[] = loadProblems
-    .filter(() => !options.shard || options.shard.index === 1)
-    .map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
+  const problems: Finding[] = loadProblems.map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
   onLoaded?.([...loaded].sort());
   return { sites, problems, writes };
+}
+
+/**
+ * What a run loads, part by part; [undefined] for the whole project at once. A monorepo's
+ * referenced projects are collected one after another, each with the files it imports, and only
+ * plain data is kept between them: one package in memory at a time. A shard is loaded the same
+ * way, limited to its own files (and what they import). A part with nothing to report on is left
+ * out: what its files export is still read where they are imported.
+ */
+function partsToLoad(plan: ProjectPlan, shard: ShardSpec | undefined): (ProjectPart | undefined)[] {
+  if (!shard) return plan.parts.length > 1 ? plan.parts.filter((part) => part.fileNames.some(plan.inScope)) : [undefined];
+  const inScope = plan.fileNames.filter(plan.inScope);
+  const shardNames = shardFileNames(inScope, shard, (fileName) => ts.sys.readFile(fileName)?.length ?? 0);
+  const parts = plan.parts.length > 1 ? plan.parts : [{ compilerOptions: plan.compilerOptions, fileNames: plan.fileNames }];
+  return parts.map((part) => ({ ...part, fileNames: part.fileNames.filter((f) => shardNames.has(f)) })).filter((part) => part.fileNames.length > 0);
 }
 
 /** One part's (or the whole project's) sites, write facts and load problems, as plain data. */
@@ -125,7 +135,7 @@ function collectPart(
   const project = loadProject(options, progress.load, plan, part, libraries);
   const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
   const inScope = project.own.filter((f) => project.inScope(f.fileName));
-  const own = new Set(options.shard ? shardFiles(inScope, options.shard) : inScope);
+  const own = new Set(inScope);
   const redisCalls = new Set<ts.Node>();
   const scan = new WriteScan(own);
   const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, (node, file) => scan.visit(node, file));

@@ -3,8 +3,6 @@
  * size (largest first, to the lightest shard), so shards carry even work whatever the order
  * the file system lists them in.
  */
-import type ts from '#typescript';
-
 export interface ShardSpec {
   /** 1-based. */
   index: number;
@@ -19,14 +17,16 @@ export function parseShard(text: string): ShardSpec | undefined {
   return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
 }
 
-/** The files one shard analyses. Each file belongs to exactly one shard. */
-export function shardFiles(files: readonly ts.SourceFile[], shard: ShardSpec): ts.SourceFile[] {
-  return assignShards(
-    files.map((f) => ({ name: f.fileName, weight: f.text.length })),
+/**
+ * The files one shard analyses, weighed by their length (`weight`): each file belongs to exactly
+ * one shard.
+ */
+export function shardFileNames(fileNames: readonly string[], shard: ShardSpec, weight: (fileName: string) => number): Set<string> {
+  const assigned = assignShards(
+    fileNames.map((name) => ({ name, weight: weight(name) })),
     shard.count,
-  )
-    .map((assigned, i) => (assigned === shard.index - 1 ? files[i] : undefined))
-    .filter((f): f is ts.SourceFile => f !== undefined);
+  );
+  return new Set(fileNames.filter((_, i) => assigned[i] === shard.index - 1));
 }
 
 /** Longest-processing-time-first assignment; returns each item's shard (0-based), input order. */
