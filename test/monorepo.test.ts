@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
+import { collectSites } from '../src/analyze/analyze.js';
 import { planProject } from '../src/analyze/project.js';
 import type { AnalysisResult } from '../src/types.js';
 import { writeProject } from './support/temp-project.js';
@@ -139,6 +140,16 @@ describe('project references', () => {
       expect(byProject.code).toBe(1);
     });
   }
+
+  it('progress over a monorepo counts up once, part after part', () => {
+    const dir = writeProject(LAYERED, { tsconfig: json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] }), name: 'monorepo-parts' });
+    const seen: [string, number, number][] = [];
+    collectSites({ cwd: dir, paths: [], types: false }, (stage, done, total) => void seen.push([stage, done, total]));
+    const counts = seen.map(([, done]) => done);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(seen.at(-1)).toEqual(['analyze', 4, 4]);
+    expect(new Set(seen.map(([stage]) => stage))).toEqual(new Set(['load', 'analyze']));
+  });
 
   it('a path given in a monorepo is analysed with the packages it imports, the others skipped', async () => {
     const refs = json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] });

@@ -82,7 +82,12 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   let before = 0;
   for (const part of parts) {
     const size = part?.fileNames.length ?? total;
-    const scaled = (stage: 'load' | 'analyze') => progress && ((done: number, of: number) => progress(stage, before + Math.round((done / Math.max(of, 1)) * size), total));
+    // One count over the whole run: a part's loading fills the first half of its files' share, its analysis the second.
+    const scaled = (stage: 'load' | 'analyze') => {
+      const offset = before + (byPart && stage === 'analyze' ? size / 2 : 0);
+      const share = byPart ? size / 2 : size;
+      return progress && ((done: number, of: number) => progress(stage, Math.round(offset + (done / Math.max(of, 1)) * share), total));
+    };
     const collected = collectPart(options, plan, part, libraries, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined);
     for (const site of collected.sites) sites.push(site);
     for (const fn of collected.writes.functions) writes.functions.push(fn);
