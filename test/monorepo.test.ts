@@ -141,6 +141,12 @@ describe('project references', () => {
     });
   }
 
+  it('without references, named files outside the tsconfig join its one part', () => {
+    const dir = writeProject({ 'src/a.ts': `export const a = 1;\n`, 'scripts/seed.js': `exports.seed = 1;\n` }, { name: 'one-part' });
+    const plan = planProject({ cwd: dir, paths: ['src', 'scripts/seed.js'], types: false });
+    expect(plan.parts.map((part) => part.fileNames.map((f) => path.relative(dir, f)))).toEqual([['scripts/seed.js', 'src/a.ts']]);
+  });
+
   it('progress over a monorepo counts up once, part after part', () => {
     const dir = writeProject(LAYERED, { tsconfig: json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] }), name: 'monorepo-parts' });
     const seen: [string, number, number][] = [];

@@ -49,8 +49,9 @@ export interface ProjectPlan {
   /** The tsconfigs of projects reached through `references` (their content shapes the run too). */
   references: string[];
   /**
-   * The files split by the project they come from, each file in one part: the root's own (and
-   * the given paths') first, then each referenced project's. One part when nothing is referenced.
+   * The files split by the project they come from, each file in one part: the root's own, each
+   * referenced project's, then named files no project lists (with no references, one part holds
+   * them all). Empty parts are left out.
    */
   parts: ProjectPart[];
   problems: LoadProblem[];
@@ -109,7 +110,8 @@ export function planProject(options: LoadOptions): ProjectPlan {
   }
   const named = bases.flatMap(sourceFilesUnder).filter((file) => !names.has(file));
   for (const file of named) names.add(file);
-  parts.push({ compilerOptions: compilerOptions ?? DEFAULT_OPTIONS, fileNames: named });
+  if (referenced.length === 0) parts[0].fileNames = parts[0].fileNames.concat(named);
+  else parts.push({ compilerOptions: compilerOptions ?? DEFAULT_OPTIONS, fileNames: named });
 
   const globBase = options.globBase ?? options.cwd;
   const included = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
