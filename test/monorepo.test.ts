@@ -3,7 +3,8 @@
  * `references` (and `files: []`) is followed into every referenced project, recursively.
  */
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import ts from '#typescript';
 import { main, type CliIo } from '../src/cli.js';
 import { collectSites } from '../src/analyze/analyze.js';
 import { planProject } from '../src/analyze/project.js';
@@ -146,6 +147,20 @@ describe('project references', () => {
     const plan = planProject({ cwd: dir, paths: ['src', 'scripts/seed.js'], types: false });
     expect(plan.parts.map((part) => part.fileNames.map((f) => path.relative(dir, f)))).toEqual([['scripts/seed.js', 'src/a.ts']]);
   });
+
+  for (const types of [false, true]) {
+    it(`a file several packages import is read once for all of them (${types ? 'typed' : 'untyped'})`, () => {
+      const dir = writeProject(LAYERED, { tsconfig: json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] }), name: 'monorepo-parts' });
+      const readFile = vi.spyOn(ts.sys, 'readFile');
+      try {
+        collectSites({ cwd: dir, paths: [], types });
+        // Imported by the catalog part first, then the cache part's own file, then imported by admin.
+        expect(readFile.mock.calls.filter(([file]) => file.endsWith('packages/cache/src/wrappers.ts'))).toHaveLength(1);
+      } finally {
+        readFile.mockRestore();
+      }
+    });
+  }
 
   it('progress over a monorepo counts up once, part after part', () => {
     const dir = writeProject(LAYERED, { tsconfig: json({ files: [], references: [{ path: './packages/catalog' }, { path: './packages/admin' }] }), name: 'monorepo-parts' });

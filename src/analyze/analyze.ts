@@ -14,7 +14,7 @@ import type { Registry } from '../registry/types.js';
 import type { AnalysisResult, Finding, TemplateSummary } from '../types.js';
 import { runChecks, type KeyUse } from './checks.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
-import { loadProject, planProject, type LoadOptions, type LoadProblem, type LibraryFiles, type ProjectPart, type ProjectPlan } from './project.js';
+import { loadProject, planProject, type LoadOptions, type LoadProblem, type ProjectPart, type ProjectPlan, type SharedFiles } from './project.js';
 import { releaseMemory } from '../run/release-memory.js';
 import { shardFileNames, type ShardSpec } from './shard.js';
 import { compareLocated, copySite, toCallSite, type CheckSite, type Located } from './site.js';
@@ -77,7 +77,7 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
   // parse is reported by the shard it belongs to).
   const loadProblems: LoadProblem[] = byPart && (!options.shard || options.shard.index === 1) ? [...plan.problems] : [];
   const loaded = new Set<string>();
-  const libraries: LibraryFiles | undefined = byPart && options.types ? new Map() : undefined;
+  const shared: SharedFiles | undefined = byPart ? new Map() : undefined;
   const total = byPart ? parts.reduce((sum, part) => sum + (part?.fileNames.length ?? 0), 0) : plan.fileNames.length;
   let before = 0;
   for (const part of parts) {
@@ -88,7 +88,7 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
       const share = byPart ? size / 2 : size;
       return progress && ((done: number, of: number) => progress(stage, Math.round(offset + (done / Math.max(of, 1)) * share), total));
     };
-    const collected = collectPart(options, plan, part, libraries, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined);
+    const collected = collectPart(options, plan, part, shared, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined);
     for (const site of collected.sites) sites.push(site);
     for (const fn of collected.writes.functions) writes.functions.push(fn);
     for (const cache of collected.writes.localCaches) writes.localCaches.push(cache);
@@ -132,12 +132,12 @@ function collectPart(
   options: AnalyzeOptions,
   plan: ProjectPlan,
   part: ProjectPart | undefined,
-  libraries: LibraryFiles | undefined,
+  shared: SharedFiles | undefined,
   relative: (file: string) => string,
   progress: { load?: (done: number, total: number) => void; analyze?: (done: number, total: number) => void },
   listLoaded: boolean,
 ): { sites: CheckSite[]; writes: WriteFacts; problems: LoadProblem[]; loadedFileNames: string[] } {
-  const project = loadProject(options, progress.load, plan, part, libraries);
+  const project = loadProject(options, progress.load, plan, part, shared);
   const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
   const inScope = project.own.filter((f) => project.inScope(f.fileName));
   const own = new Set(inScope);

@@ -178,17 +178,18 @@ export function loadProject(
   onProgress?: (done: number, total: number) => void,
   plan = planProject(options),
   part?: ProjectPart,
-  /** Declaration files parsed by an earlier part's program, for the next ones to reuse. */
-  libraries?: LibraryFiles,
+  /** Files earlier parts parsed, for this one to reuse (and to add its own imports to). */
+  shared?: SharedFiles,
 ): LoadedProject {
   const problems = part ? [] : [...plan.problems];
   const compilerOptions = part?.compilerOptions ?? plan.compilerOptions;
   const ownNames = part?.fileNames ?? plan.fileNames;
   // Files the parser itself failed on (it overflows its stack on thousands of nested parentheses).
   const unparseable = new Map<string, string>();
-  const store = createSourceStore(compilerOptions, unparseable);
+  const store = createSourceStore(compilerOptions, unparseable, options.types ? undefined : shared);
   // A typed run lets the program parse the files (once); an untyped run parses them itself.
-  const program = options.types ? createProgram(ownNames, compilerOptions, unparseable, libraries) : undefined;
+  const sharedKeys = new Map<string, string>();
+  const program = options.types ? createProgram(ownNames, compilerOptions, unparseable, shared && { files: shared, keys: sharedKeys }) : undefined;
   // Created at once: it binds every file, which also sets the parent pointers the walks rely on.
   const checker = program?.getTypeChecker();
   const projectFiles = new Set(plan.fileNames);
@@ -208,8 +209,15 @@ export function loadProject(
   });
   onProgress?.(ownNames.length, ownNames.length);
 
+  const files = part ? withImported(own, plan.fileNames, graph, program) : own;
+  if (shared) {
+    // What this part imported from other parts: later parts importing them too parse them no more.
+    const ownSet = new Set(own);
+    for (const sf of files) if (!ownSet.has(sf)) shared.set(program ? (sharedKeys.get(sf.fileName) ?? '') : sf.fileName, sf);
+    shared.delete('');
+  }
   return {
-    files: part ? withImported(own, plan.fileNames, graph, program) : own,
+    files,
     own,
     inScope: plan.inScope,
     graph,
@@ -278,17 +286,20 @@ function moduleSpecifiers(file: ts.SourceFile): string[] {
 /**
  * Parsed files by name, parsed on first use with parent pointers set (the resolver walks up).
  */
-function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map<string, string>) {
+function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map<string, string>, shared?: SharedFiles) {
   const files = new Map<string, ts.SourceFile | null>();
   const languageVersion = compilerOptions.target ?? ts.ScriptTarget.ES2022;
   return {
     get(fileName: string): ts.SourceFile | undefined {
       let sf = files.get(fileName);
       if (sf === undefined) {
-        const text = unparseable.has(fileName) ? undefined : ts.sys.readFile(fileName);
-        // JSDoc is never read without types (with them, the program parses it for .js type info).
-        const parseOptions = { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-        sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName))) ?? null);
+        sf = shared?.get(fileName);
+        if (sf === undefined) {
+          const text = unparseable.has(fileName) ? undefined : ts.sys.readFile(fileName);
+          // JSDoc is never read without types (with them, the program parses it for .js type info).
+          const parseOptions = { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+          sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName))) ?? null);
+        }
         files.set(fileName, sf);
       }
       return sf ?? undefined;
@@ -320,15 +331,24 @@ function guardParser<T>(fileName: string, unparseable: Map<string, string>, pars
 }
 
 /**
- * Library and declaration files by name and the settings they were parsed with. A monorepo's
- * parts all load the same lib.d.ts and dependency types; parsed (and bound) once, they serve
- * every part's program, as TypeScript's language service shares them between projects.
+ * Parsed files one part of a run hands to the next, so a file many parts import is parsed once
+ * for all of them (and at most once more as its own part's): the project files each part
+ * imported from other parts, by name (without types) or by name and the settings they were
+ * parsed with (with types, where every part's program also shares the lib and dependency
+ * declaration files). A program reuses bound files as TypeScript's language service does
+ * between projects.
  */
-export type LibraryFiles = Map<string, ts.SourceFile | undefined>;
+export type SharedFiles = Map<string, ts.SourceFile | undefined>;
 
 const settingsKeys = ts.createDocumentRegistry();
 
-function createProgram(rootNames: readonly string[], compilerOptions: ts.CompilerOptions, unparseable: Map<string, string>, libraries?: LibraryFiles): ts.Program {
+function createProgram(
+  rootNames: readonly string[],
+  compilerOptions: ts.CompilerOptions,
+  unparseable: Map<string, string>,
+  /** `keys` receives the key each project file was parsed under, for the caller to share it. */
+  shared?: { files: SharedFiles; keys: Map<string, string> },
+): ts.Program {
   const options: ts.CompilerOptions = { ...compilerOptions, noEmit: true, allowJs: true };
   // No parent pointers at parse time: the binder sets them (loadProject creates the checker, which
   // binds every file, before anything walks the trees), as it does for tsc.
@@ -342,15 +362,16 @@ function createProgram(rootNames: readonly string[], compilerOptions: ts.Compile
   host.directoryExists = memo(host.directoryExists!.bind(host));
   const getSourceFile = host.getSourceFile.bind(host);
   const parse: typeof getSourceFile = (fileName, ...rest) => guardParser(fileName, unparseable, () => getSourceFile(fileName, ...rest));
-  if (libraries) {
+  if (shared) {
     const settings = settingsKeys.getKeyForCompilationSettings(options);
     host.getSourceFile = (fileName, languageVersion, ...rest) => {
-      if (!isLibraryFile(fileName)) return parse(fileName, languageVersion, ...rest);
       const parsedAs = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}|${languageVersion.impliedNodeFormat}|${languageVersion.jsDocParsingMode}` : languageVersion;
       const key = `${settings}\0${parsedAs}\0${fileName}`;
-      if (libraries.has(key)) return libraries.get(key);
+      if (shared.files.has(key)) return shared.files.get(key);
       const sf = parse(fileName, languageVersion, ...rest);
-      libraries.set(key, sf);
+      // Declaration files are shared at once; a project file only once a part has imported it from another.
+      if (isLibraryFile(fileName)) shared.files.set(key, sf);
+      else shared.keys.set(fileName, key);
       return sf;
     };
   } else host.getSourceFile = parse;
