@@ -213,8 +213,11 @@ export function loadProject(
   if (shared) {
     // What this part imported from other parts: later parts importing them too parse them no more.
     const ownSet = new Set(own);
-    for (const sf of files) if (!ownSet.has(sf)) shared.set(program ? (sharedKeys.get(sf.fileName) ?? '') : sf.fileName, sf);
-    shared.delete('');
+    for (const sf of files) {
+      // A typed part names only files its own program parsed (one served from `shared` is there already).
+      const key = ownSet.has(sf) ? undefined : program ? sharedKeys.get(sf.fileName) : sf.fileName;
+      if (key !== undefined) shared.set(key, sf);
+    }
   }
   return {
     files,
