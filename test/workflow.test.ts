@@ -214,6 +214,14 @@ describe('--shard and merge', () => {
     expect(loadedBy(2)).toEqual({ loaded: ['src/redis.ts', 'src/update.ts'], sites: ['src/update.ts'] });
   });
 
+  it('a run limited to a path loads the files it reports on and what they import', () => {
+    const dir = writeProject({ 'src/redis.ts': REDIS, 'src/read.ts': READ, 'src/update.ts': DRIFTED_DELETE }, { name: 'path-loads' });
+    let loaded: string[] = [];
+    const collected = collectSites({ cwd: dir, paths: ['src/update.ts'], types: false }, undefined, (files) => (loaded = files));
+    expect(loaded.map((f) => path.relative(dir, f))).toEqual(['src/redis.ts', 'src/update.ts']);
+    expect(collected.sites.map((s) => `${s.where.file} ${s.info.name}`)).toEqual(['src/update.ts del']);
+  });
+
   it('every file goes to exactly one shard', async () => {
     const dir = path.join(OUT_DIR, 'shard-shop');
     const sites = new Set<string>();

@@ -115,16 +115,17 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
 /**
  * What a run loads, part by part; [undefined] for the whole project at once. A monorepo's
  * referenced projects are collected one after another, each with the files it imports, and only
- * plain data is kept between them: one package in memory at a time. A shard is loaded the same
- * way, limited to its own files (and what they import). A part with nothing to report on is left
- * out: what its files export is still read where they are imported.
+ * plain data is kept between them: one package in memory at a time. A shard, or a run limited to
+ * some paths (or by include / exclude), is loaded the same way, with only the files it reports
+ * on (and what they import). A part with nothing to report on is left out: what its files export
+ * is still read where they are imported.
  */
 function partsToLoad(plan: ProjectPlan, shard: ShardSpec | undefined): (ProjectPart | undefined)[] {
-  if (!shard) return plan.parts.length > 1 ? plan.parts.filter((part) => part.fileNames.some(plan.inScope)) : [undefined];
   const inScope = plan.fileNames.filter(plan.inScope);
-  const shardNames = shardFileNames(inScope, shard, (fileName) => ts.sys.readFile(fileName)?.length ?? 0);
+  if (!shard && plan.parts.length === 1 && inScope.length === plan.fileNames.length) return [undefined];
+  const reported = shard ? shardFileNames(inScope, shard, (fileName) => ts.sys.readFile(fileName)?.length ?? 0) : new Set(inScope);
   const parts = plan.parts.length > 1 ? plan.parts : [{ compilerOptions: plan.compilerOptions, fileNames: plan.fileNames }];
-  return parts.map((part) => ({ ...part, fileNames: part.fileNames.filter((f) => shardNames.has(f)) })).filter((part) => part.fileNames.length > 0);
+  return parts.map((part) => ({ ...part, fileNames: part.fileNames.filter((f) => reported.has(f)) })).filter((part) => part.fileNames.length > 0);
 }
 
 /** One part's (or the whole project's) sites, write facts and load problems, as plain data. */
