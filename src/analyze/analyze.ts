@@ -140,8 +140,8 @@ function collectPart(
 ): { sites: CheckSite[]; writes: WriteFacts; problems: LoadProblem[]; loadedFileNames: string[] } {
   const project = loadProject(options, progress.load, plan, part, shared);
   const ctx = createClientContext(project.graph, project.checker, options.clientPackages);
-  const inScope = project.own.filter((f) => project.inScope(f.fileName));
-  const own = new Set(inScope);
+  // partsToLoad gave the part only files the run reports on (or the whole project when all are).
+  const own = new Set(project.own);
   const redisCalls = new Set<ts.Node>();
   const scan = new WriteScan(own);
   const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, (node, file) => scan.visit(node, file));

@@ -69,7 +69,6 @@ export interface LoadedProject {
   files: ts.SourceFile[];
   /** The files loaded as this part's own (all of `files` when the whole project is loaded). */
   own: ts.SourceFile[];
-  inScope: (fileName: string) => boolean;
   graph: ModuleGraph;
   checker?: ts.TypeChecker;
   /** Files that did not parse, and a tsconfig that could not be used. */
@@ -222,7 +221,6 @@ export function loadProject(
   return {
     files,
     own,
-    inScope: plan.inScope,
     graph,
     checker,
     problems,
