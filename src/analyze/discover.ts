@@ -5,6 +5,7 @@
  */
 import ts from '#typescript';
 import { memo } from '../memo.js';
+import { nodeCache } from '../resolve/node-caches.js';
 import { concatTemplates, type Template } from '../keys/template.js';
 import { keyIndexes, lookupCommand, type CommandInfo } from '../redis/commands.js';
 import { clientKindOfDeclarationFile, clientOf, type ClientContext, type ClientValue } from '../redis/clients.js';
@@ -78,38 +79,75 @@ export function discoverCallSites(
   own?: ReadonlySet<ts.SourceFile>,
   onProgress?: (done: number, total: number) => void,
   /** Receives every call recognized as a Redis command, wrapper layers' inner calls included. */
-  recognized?: Set<ts.Node>,
+  recognized?: RecognizedCalls,
   /** Sees every node of every file that may hold code: no tokens or types (the write-path scan rides on this walk). */
   onNode?: (node: ts.Node, file: ts.SourceFile) => void,
 ): SiteDraft[] {
-  const sites: SiteDraft[] = [];
-  const discarded: SiteDraft[] = [];
-  const wrappers = new Map<FunctionNode, WrapperSite[]>();
-  const redisCalls = recognized ?? new Set<ts.Node>();
-  // Calls by the name they call, so wrapper layers find their callers without another walk: every
-  // own call, and another file's calls that pass a parameter on (they may be a layer between an
-  // own call and the wrapper holding the Redis command, though never a site of this run).
-  const callsByName = new Map<string, OrderedCall[]>();
-  let order = 0;
-  for (const [index, file] of files.entries()) {
-    onProgress?.(index, files.length);
-    const isOwn = !own || own.has(file);
-    forEachCodeNode(file, (node) => {
-      onNode?.(node, file);
-      if (!ts.isCallExpression(node)) return;
-      if (!isOwn && !passesParameter(node)) return;
-      const name = calleeName(node);
-      if (name !== undefined) {
-        const entry = { call: node, order: order++, own: isOwn };
-        const calls = callsByName.get(name);
-        if (calls) calls.push(entry);
-        else callsByName.set(name, [entry]);
-      }
-      inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, redisCalls);
-    });
+  return new CallDiscovery(ctx, recognized, onNode).add(files, own, onProgress);
+}
+
+/** Where discovery records the calls it recognized as Redis commands (a Set, or a WeakSet when trees come and go). */
+export interface RecognizedCalls {
+  add(call: ts.Node): unknown;
+  has(call: ts.Node): boolean;
+}
+
+/**
+ * Discovery one group of files at a time, for a run that drops each group's trees once it is
+ * done (see stream.ts). A group's calls are followed into the wrappers (and wrapper layers) of
+ * every group added before it and of its own files, never the other way round: the caller of a
+ * wrapper imports it, so the groups come in import order, the imported first. `forget` drops
+ * what a group's files contributed, once nothing added later can import them.
+ */
+export class CallDiscovery {
+  /** Functions holding a Redis command whose key is a parameter, with those commands. */
+  private readonly wrappers = new Map<FunctionNode, WrapperSite[]>();
+  /** `layers[k]`: wrappers found by following layer k (callers that pass the key on again). */
+  private readonly layers: Map<FunctionNode, WrapperSite[]>[] = [];
+  private order = 0;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly recognized: RecognizedCalls = new Set<ts.Node>(),
+    private readonly onNode?: (node: ts.Node, file: ts.SourceFile) => void,
+  ) {}
+
+  /** The call sites of `own` files of this group (all of them when not given). */
+  add(files: readonly ts.SourceFile[], own?: ReadonlySet<ts.SourceFile>, onProgress?: (done: number, total: number) => void): SiteDraft[] {
+    const { ctx, onNode, recognized, wrappers } = this;
+    const sites: SiteDraft[] = [];
+    const discarded: SiteDraft[] = [];
+    // Calls by the name they call, so wrapper layers find their callers without another walk: every
+    // own call, and another file's calls that pass a parameter on (they may be a layer between an
+    // own call and the wrapper holding the Redis command, though never a site of this run).
+    const callsByName = new Map<string, OrderedCall[]>();
+    for (const [index, file] of files.entries()) {
+      onProgress?.(index, files.length);
+      const isOwn = !own || own.has(file);
+      forEachCodeNode(file, (node) => {
+        onNode?.(node, file);
+        if (!ts.isCallExpression(node)) return;
+        if (!isOwn && !passesParameter(node)) return;
+        const name = calleeName(node);
+        if (name !== undefined) {
+          const entry = { call: node, order: this.order++, own: isOwn };
+          const calls = callsByName.get(name);
+          if (calls) calls.push(entry);
+          else callsByName.set(name, [entry]);
+        }
+        inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, recognized);
+      });
+    }
+    if (callsByName.size > 0 && (wrappers.size > 0 || this.layers.length > 0)) expandWrappers(callsByName, ctx, wrappers, this.layers, sites, recognized);
+    return sites;
   }
-  if (wrappers.size > 0) expandWrappers(callsByName, ctx, wrappers, sites, redisCalls);
-  return sites;
+
+  /** Drops the wrappers found in these files (nothing added later calls into them). */
+  forget(files: ReadonlySet<ts.SourceFile>): void {
+    for (const map of [this.wrappers, ...this.layers]) {
+      for (const fn of map.keys()) if (files.has(fn.getSourceFile())) map.delete(fn);
+    }
+  }
 }
 
 /** Cheap pre-filter: does any argument mention a parameter name of an enclosing function? */
@@ -135,7 +173,7 @@ function inspectCall(
   ctx: ClientContext,
   sites: SiteDraft[],
   wrappers: Map<FunctionNode, WrapperSite[]>,
-  recognized: Set<ts.Node>,
+  recognized: RecognizedCalls,
 ): void {
   for (const command of describeRedisCall(call, file, ctx)) {
     recognized.add(call);
@@ -157,7 +195,7 @@ export interface RedisCommand {
 
 // Described calls per client context: ESLint rules and the write-path adapter linting one file
 // share a context, so a call is recognized (and its keys resolved) once for all of them.
-const describedCalls = new WeakMap<ClientContext, WeakMap<ts.CallExpression, RedisCommand[]>>();
+const describedCalls = nodeCache<ClientContext, WeakMap<ts.CallExpression, RedisCommand[]>>();
 
 /** The Redis commands a call issues (none when it is not a Redis call). */
 export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext): RedisCommand[] {
@@ -292,46 +330,77 @@ function isBuiltInTypeNode(type: ts.TypeNode): boolean {
 
 function buildSite(command: CommandCall, call: ts.CallExpression, file: ts.SourceFile, client: ClientValue, ctx: ClientContext): RedisCommand {
   const keyExprs = keyExpressions(command);
-  const prefix = appliesPrefix(command.info) ? client.keyPrefix : undefined;
   const fn = enclosingFunction(call);
-  // Keys are resolved on first use: an ESLint rule that only needs the command (KEYS, FLUSHALL,
-  // a floating DEL) never pays for resolution; the analyzer reads them at once.
-  let resolvedKeys: { keys: DraftKey[]; passesKeyThrough: boolean } | undefined;
-  const resolveKeys = () => {
-    if (!resolvedKeys) {
+  const keys = new LazyKeys(keyExprs, ctx, fn, appliesPrefix(command.info) ? client.keyPrefix : undefined);
+  const site = new DescribedSite(file, command.node, client.kind, command.info, inlineTtl(command.info.name, command.args), fn, enclosingFunctionName(call), pipelineOf(call), keys);
+  return new DescribedCommand(site, client, command, keyExprs, keys);
+}
+
+/**
+ * A command's keys, resolved on first use: an ESLint rule that only needs the command (KEYS,
+ * FLUSHALL, a floating DEL) never pays for resolution; the analyzer reads them at once.
+ *
+ * The lazy parts are classes with getters on their prototype, not object literals with getters:
+ * a literal's accessor closures stay reachable from V8's hidden classes until a full collection,
+ * and with them the whole tree they point into, so a tree the analyzer is done with would
+ * survive every scavenge (see stream.ts).
+ */
+class LazyKeys {
+  private resolved: { keys: DraftKey[]; passesKeyThrough: boolean } | undefined;
+
+  constructor(
+    private readonly keyExprs: readonly ts.Expression[],
+    private readonly ctx: ClientContext,
+    private readonly fn: ts.Node | undefined,
+    private readonly prefix: Template | undefined,
+  ) {}
+
+  get(): { keys: DraftKey[]; passesKeyThrough: boolean } {
+    if (!this.resolved) {
+      const { ctx, fn, prefix } = this;
       const keys: DraftKey[] = [];
       let passesKeyThrough = false;
-      for (const expr of keyExprs) {
+      for (const expr of this.keyExprs) {
         const resolved = resolveKey(expr, ctx);
         if (fn && isFunctionNode(fn) && passThroughParam(resolved.passThrough, resolved.templates, fn) >= 0) passesKeyThrough = true;
         keys.push(draftKey(expr, resolved.templates, prefix));
       }
-      resolvedKeys = { keys, passesKeyThrough };
+      this.resolved = { keys, passesKeyThrough };
     }
-    return resolvedKeys;
-  };
-  const site: SiteDraft = {
-    file,
-    node: command.node,
-    client: client.kind,
-    info: command.info,
-    get keys() {
-      return resolveKeys().keys;
-    },
-    ttl: inlineTtl(command.info.name, command.args),
-    fn,
-    functionName: enclosingFunctionName(call),
-    pipeline: pipelineOf(call),
-  };
-  return {
-    site,
-    client,
-    command,
-    keyExprs,
-    get passesKeyThrough() {
-      return resolveKeys().passesKeyThrough;
-    },
-  };
+    return this.resolved;
+  }
+}
+
+class DescribedSite implements SiteDraft {
+  constructor(
+    readonly file: ts.SourceFile,
+    readonly node: ts.Node,
+    readonly client: ClientKind,
+    readonly info: CommandInfo,
+    readonly ttl: TtlInfo | null,
+    readonly fn: ts.Node | undefined,
+    readonly functionName: string | null,
+    readonly pipeline: ts.Node | undefined,
+    private readonly lazyKeys: LazyKeys,
+  ) {}
+
+  get keys(): DraftKey[] {
+    return this.lazyKeys.get().keys;
+  }
+}
+
+class DescribedCommand implements RedisCommand {
+  constructor(
+    readonly site: SiteDraft,
+    readonly client: ClientValue,
+    readonly command: CommandCall,
+    readonly keyExprs: ts.Expression[],
+    private readonly lazyKeys: LazyKeys,
+  ) {}
+
+  get passesKeyThrough(): boolean {
+    return this.lazyKeys.get().passesKeyThrough;
+  }
 }
 
 function draftKey(expr: ts.Expression, templates: Template[], prefix: Template | undefined): DraftKey {
@@ -391,12 +460,15 @@ interface OrderedCall {
 function expandWrappers(
   callsByName: ReadonlyMap<string, readonly OrderedCall[]>,
   ctx: ClientContext,
-  wrappers: Map<FunctionNode, WrapperSite[]>,
+  wrappers: ReadonlyMap<FunctionNode, WrapperSite[]>,
+  /** Wrappers earlier layers found, by layer; this expansion adds the ones its calls make. */
+  layers: Map<FunctionNode, WrapperSite[]>[],
   sites: SiteDraft[],
-  redisCalls: ReadonlySet<ts.Node>,
+  redisCalls: RecognizedCalls,
 ): void {
-  let pending = wrappers;
-  for (let layer = 0; layer < MAX_WRAPPER_LAYERS && pending.size > 0; layer++) {
+  for (let layer = 0; layer < MAX_WRAPPER_LAYERS; layer++) {
+    const pending = layer === 0 ? wrappers : layers[layer - 1];
+    if (!pending || pending.size === 0) break;
     // Fewest arguments a caller must pass to reach a key parameter, per wrapper name.
     const minArgs = new Map<string, number>();
     for (const [fn, list] of pending) {
@@ -409,12 +481,12 @@ function expandWrappers(
     const calls = [...minArgs]
       .flatMap(([name, needed]) => (callsByName.get(name) ?? []).filter(({ call }) => (call.arguments.length >= needed || call.arguments.some(ts.isSpreadElement)) && !redisCalls.has(call)))
       .sort((a, b) => a.order - b.order);
-    const next = new Map<FunctionNode, WrapperSite[]>();
+    if (calls.length === 0) continue;
+    const next = (layers[layer] ??= new Map());
     for (const { call, own } of calls) {
       const target = wrapperTarget(call, ctx, pending);
       if (target) expandCall(call, call.getSourceFile(), pending.get(target)!, ctx, own ? sites : [], next);
     }
-    pending = next;
   }
 }
 
@@ -458,7 +530,7 @@ function expandCall(call: ts.CallExpression, file: ts.SourceFile, inner: Wrapper
  * class), and only when syntax cannot name the callee, by the checker: most calls by a wrapper's
  * name (`get`, `set`) are answered without a type query.
  */
-function wrapperTarget(call: ts.CallExpression, ctx: ClientContext, wrappers: Map<FunctionNode, WrapperSite[]>): FunctionNode | undefined {
+function wrapperTarget(call: ts.CallExpression, ctx: ClientContext, wrappers: ReadonlyMap<FunctionNode, WrapperSite[]>): FunctionNode | undefined {
   const direct = calledFunction(call, { ctx });
   if (direct) return wrappers.has(direct) ? direct : undefined;
   const callee = skipOuterExpressions(call.expression);

@@ -60,8 +60,9 @@ export const NO_WRITE_FACTS: WriteFacts = { functions: [], localCaches: [] };
 
 /**
  * Collects the facts of `own` files. Calls are resolved to functions only when the name they call
- * could lead to an effect (a name filter computed over every file, so a shard's calls into
- * another shard's files are kept too): resolving every call would cost more than the rest.
+ * could lead to an effect: a name filter over every file the scan has seen, which holds every
+ * file a call can resolve into (a shard's imports from other shards; in a streamed run, the
+ * files imported before the importer). Resolving every call would cost more than the rest.
  */
 export function collectWriteFacts(
   files: readonly ts.SourceFile[],
@@ -82,9 +83,8 @@ export function collectWriteFacts(
     for (const file of files) forEachNode(file, (node) => fresh.visit(node, file));
     scan = fresh;
   }
-  const { cacheDecls, nodesOf } = scan;
+  const { cacheNames, nodesOf } = scan;
   const keepCall = (name: string) => scan.keepCall(name);
-  const cacheNames = new Set(cacheDecls.map((d) => d.name));
   // One id string per function: the model keys its call graph by them, and a string made once
   // is hashed once.
   const ids = new WeakMap<ts.Node, string>();
@@ -128,9 +128,11 @@ export function collectWriteFacts(
       if (facts.writes.length + facts.controls.length + facts.calls.length + facts.cacheOps.length > 0 || facts.transaction || facts.messageHandler || facts.opaqueInvalidation) functions.push(facts);
     }
   }
-  const localCaches = cacheDecls
-    .filter((d) => own.has(d.decl.getSourceFile()))
-    .map((d) => ({ id: id(d.decl), name: d.name, kind: d.kind, where: locate(d.decl) }));
+  const localCaches: LocalCacheFact[] = [];
+  for (const file of files) {
+    if (!own.has(file)) continue;
+    for (const d of scan.cacheDeclsOf.get(file) ?? []) localCaches.push({ id: id(d.decl), name: d.name, kind: d.kind, where: locate(d.decl) });
+  }
   return { functions, localCaches };
 }
 
@@ -141,7 +143,10 @@ export function collectWriteFacts(
  * feeds it from its own walk, so the analyzer walks each tree once.
  */
 export class WriteScan {
-  readonly cacheDecls: { decl: ts.Node; name: string; kind: LocalCacheKind }[] = [];
+  /** Local caches declared, per file (in source order). */
+  readonly cacheDeclsOf = new Map<ts.SourceFile, { decl: ts.Node; name: string; kind: LocalCacheKind }[]>();
+  /** The names those caches are used by. */
+  readonly cacheNames = new Set<string>();
   readonly nodesOf = new Map<ts.SourceFile, (ts.CallExpression | ts.TaggedTemplateExpression)[]>();
   /**
    * Callee name → the names of the functions calling it. A list, not a set: adding to large sets
@@ -150,13 +155,14 @@ export class WriteScan {
    */
   private readonly calledBy = new Map<string, string[]>();
   private readonly effectful = new Set<string>();
+  /** Names made effectful whose callers are not yet (the closure is completed on the next question). */
+  private readonly unpropagated: string[] = [];
   /** Only a call by the name of a function the project declares can lead into project code. */
   private readonly declared = new Set<string>();
-  private closed = false;
 
   /** `extra`: names that count as effects (the rule option `invalidators`). */
   constructor(
-    private readonly own: ReadonlySet<ts.SourceFile>,
+    private readonly own: ReadonlySet<ts.SourceFile> | ((file: ts.SourceFile) => boolean),
     private readonly extra?: ReadonlySet<string>,
   ) {}
 
@@ -173,7 +179,13 @@ export class WriteScan {
         const decl = node as ts.VariableDeclaration | ts.PropertyDeclaration;
         if (!ts.isIdentifier(decl.name)) return;
         const kind = localCacheKind(decl);
-        if (kind) this.cacheDecls.push({ decl, name: decl.name.text, kind });
+        if (kind) {
+          const decls = this.cacheDeclsOf.get(file);
+          const entry = { decl, name: decl.name.text, kind };
+          if (decls) decls.push(entry);
+          else this.cacheDeclsOf.set(file, [entry]);
+          this.cacheNames.add(entry.name);
+        }
         return;
       }
       // The functions functionCallName can name.
@@ -188,36 +200,52 @@ export class WriteScan {
     }
   }
 
+  /** Drops what is kept of these files' nodes (their facts are collected; names stay known). */
+  forget(files: Iterable<ts.SourceFile>): void {
+    for (const file of files) {
+      this.nodesOf.delete(file);
+      this.cacheDeclsOf.delete(file);
+    }
+  }
+
   private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression, file: ts.SourceFile): void {
-    if (this.own.has(file)) {
+    if (typeof this.own === 'function' ? this.own(file) : this.own.has(file)) {
       let nodes = this.nodesOf.get(file);
       if (!nodes) this.nodesOf.set(file, (nodes = []));
       nodes.push(node);
     }
     const owner = ownerName(node);
     if (ts.isTaggedTemplateExpression(node)) {
-      this.effectful.add(owner);
+      this.makeEffectful(owner);
       return;
     }
     const name = calleeName(node);
     if (name === undefined) return;
-    if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.effectful.add(owner);
+    if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.makeEffectful(owner);
     const callers = this.calledBy.get(name);
     if (!callers) this.calledBy.set(name, [owner]);
     else if (callers[callers.length - 1] !== owner) callers.push(owner);
+    else return;
+    // A caller seen after its callee's name was found effectful is effectful too.
+    if (this.effectful.has(name)) this.makeEffectful(owner);
+  }
+
+  private makeEffectful(name: string): void {
+    if (this.effectful.has(name)) return;
+    this.effectful.add(name);
+    this.unpropagated.push(name);
   }
 
 
   /** Whether a call by this name may lead, through project functions, to an effect. */
   keepCall(name: string): boolean {
-    if (!this.closed) this.close();
+    if (this.unpropagated.length > 0) this.propagate();
     return this.effectful.has(name) && this.declared.has(name);
   }
 
   /** A caller of an effectful name is effectful by name too. */
-  private close(): void {
-    this.closed = true;
-    const work = [...this.effectful];
+  private propagate(): void {
+    const work = this.unpropagated;
     while (work.length > 0) {
       const name = work.pop()!;
       for (const caller of this.calledBy.get(name) ?? []) {

@@ -67,7 +67,7 @@ export const PIPELINE_METHODS: ReadonlySet<string> = new Set(['pipeline', 'multi
 const PIPELINE_TYPES = new Set(['ChainableCommander', 'Pipeline', 'RedisClientMultiCommandType']);
 
 export interface ClientContext extends ResolveContext {
-  memo: Map<ts.Node, ClientValue | null>;
+  memo: WeakMap<ts.Node, ClientValue | null>;
   extraPackages: ExtraClientPackages;
   /**
    * Asked first about the receiver of a Redis-named method call (recognizeClient in
@@ -80,7 +80,7 @@ export interface ClientContext extends ResolveContext {
 }
 
 export function createClientContext(graph: ModuleGraph, checker?: ts.TypeChecker, extraPackages: ExtraClientPackages = {}): ClientContext {
-  return { graph, checker, memo: new Map(), extraPackages };
+  return { graph, checker, memo: new WeakMap(), extraPackages };
 }
 
 export function clientOf(expr: ts.Expression, ctx: ClientContext, depth = 0): ClientValue | undefined {

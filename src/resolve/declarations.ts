@@ -4,6 +4,7 @@
  * and client recognition in both typed and untyped runs, so both give the same answer.
  */
 import ts from '#typescript';
+import { nodeCache } from './node-caches.js';
 
 /** What cross-file lookups need; a per-file caller (an ESLint rule) may resolve nothing. */
 export interface ModuleGraph {
@@ -39,7 +40,7 @@ export function lookupName(name: string, at: ts.Node): Binding | undefined {
   return found ?? undefined;
 }
 
-const identifierBindings = new WeakMap<ts.Node, Binding | null>();
+const identifierBindings = nodeCache<ts.Node, Binding | null>();
 
 function findName(name: string, at: ts.Node): Binding | undefined {
   let node: ts.Node | undefined = at;
@@ -72,7 +73,7 @@ const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
 
 // Every name a scope declares, collected once per scope node: lookups are a map read, not a
 // scan of the scope's statements (trees are never changed, so nodes are safe keys).
-const scopeNames = new WeakMap<ts.Node, Map<string, Binding>>();
+const scopeNames = nodeCache<ts.Node, Map<string, Binding>>();
 const NO_NAMES: Map<string, Binding> = new Map();
 
 function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {

@@ -8,6 +8,7 @@
  * last query call (before any `.then`).
  */
 import ts from '#typescript';
+import { nodeCache } from '../resolve/node-caches.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { methodCall, operationOf, transactionCallForCallback } from './orm-common.js';
 import { describeDrizzleWrite } from './orm-drizzle.js';
@@ -50,7 +51,7 @@ export function describeDbWrite(node: ts.CallExpression | ts.TaggedTemplateExpre
 
 // Per resolve context (one per file in a lint run): the write-path rules look at a call when
 // ESLint visits it and again when they build the file's facts.
-const describedWrites = new WeakMap<ResolveContext, WeakMap<ts.Node, DbWrite | null>>();
+const describedWrites = nodeCache<ResolveContext, WeakMap<ts.Node, DbWrite | null>>();
 
 function recognizeCall(call: ts.CallExpression, ctx: ResolveContext): DbWrite | undefined {
   for (const recognize of CALL_RECOGNIZERS) {
