@@ -17,6 +17,7 @@ import { discoverCallSites, type SiteDraft } from './discover.js';
 import { loadProject, planProject, type LoadOptions, type LoadProblem, type ProjectPart, type ProjectPlan, type SharedFiles } from './project.js';
 import { releaseMemory } from '../run/release-memory.js';
 import { shardFileNames, type ShardSpec } from './shard.js';
+import { collectStreamed } from './stream.js';
 import { compareLocated, copySite, toCallSite, type CheckSite, type Located } from './site.js';
 import { runWriteChecks } from './write-checks.js';
 import { collectWriteFacts, NO_WRITE_FACTS, WriteScan, type WriteFacts } from './write-facts.js';
@@ -88,7 +89,11 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
       const share = byPart ? size / 2 : size;
       return progress && ((done: number, of: number) => progress(stage, Math.round(offset + (done / Math.max(of, 1)) * share), total));
     };
-    const collected = collectPart(options, plan, part, shared, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined);
+    // Without types, the files are streamed: each tree is dropped once analysed (stream.ts).
+    const collected = options.types
+      ? collectPart(options, plan, part, shared, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined)
+      : collectStreamed(plan, part, shared, relative, options.clientPackages, scaled('analyze'));
+    if (!byPart && !options.types) loadProblems.push(...plan.problems);
     for (const site of collected.sites) sites.push(site);
     for (const fn of collected.writes.functions) writes.functions.push(fn);
     for (const cache of collected.writes.localCaches) writes.localCaches.push(cache);

@@ -289,6 +289,8 @@ function moduleSpecifiers(file: ts.SourceFile): string[] {
  */
 function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map<string, string>, shared?: SharedFiles) {
   const files = new Map<string, ts.SourceFile | null>();
+  // Every file read, also ones forgotten since (the cache validates against all of them).
+  const read = new Set<string>();
   const languageVersion = compilerOptions.target ?? ts.ScriptTarget.ES2022;
   return {
     get(fileName: string): ts.SourceFile | undefined {
@@ -302,10 +304,62 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
           sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName))) ?? null);
         }
         files.set(fileName, sf);
+        if (sf) read.add(fileName);
       }
       return sf ?? undefined;
     },
-    fileNames: () => [...files.entries()].filter(([, sf]) => sf !== null).map(([name]) => name),
+    /** Drops the tree: the next `get` parses the file again. */
+    forget(fileName: string): void {
+      files.delete(fileName);
+    },
+    loaded: () => [...files.values()].filter((sf): sf is ts.SourceFile => sf !== null),
+    fileNames: () => [...read],
+  };
+}
+
+/**
+ * The project without types, for a run that parses each file when it is first needed and drops
+ * the tree again once its results are kept as plain data (see stream.ts): a file nothing imports
+ * is parsed, analysed and gone before the next one, so its tree never outlives the young
+ * generation of V8's heap.
+ */
+export interface StreamedProject {
+  graph: ModuleGraph;
+  /** The file's tree, parsed on first use (again after `forget`); undefined when it cannot be read or parsed. */
+  sourceFile(fileName: string): ts.SourceFile | undefined;
+  /** The files `file` imports, as the resolver follows them (project files or not). */
+  imports(file: ts.SourceFile): ts.SourceFile[];
+  forget(fileName: string): void;
+  /** Why a file cannot be analysed (unreadable, too deep for the parser, a syntax error); undefined when it can. */
+  problemOf(fileName: string): LoadProblem | undefined;
+  /** The trees loaded now (not forgotten). */
+  loaded(): ts.SourceFile[];
+  loadedFileNames(): string[];
+}
+
+export function openStreamedProject(plan: ProjectPlan, compilerOptions: ts.CompilerOptions, shared?: SharedFiles): StreamedProject {
+  const unparseable = new Map<string, string>();
+  const store = createSourceStore(compilerOptions, unparseable, shared);
+  const graph = createModuleGraph(compilerOptions, new Set(plan.fileNames), (fileName) => store.get(fileName));
+  return {
+    graph,
+    sourceFile: (fileName) => store.get(fileName),
+    imports(file) {
+      const out: ts.SourceFile[] = [];
+      for (const specifier of moduleSpecifiers(file)) {
+        const target = graph.resolveModule(file, specifier);
+        if (target) out.push(target);
+      }
+      return out;
+    },
+    forget: (fileName) => store.forget(fileName),
+    loaded: () => store.loaded(),
+    problemOf(fileName) {
+      const sf = store.get(fileName);
+      if (!sf) return { file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' };
+      return firstParseError(sf);
+    },
+    loadedFileNames: () => store.fileNames().filter((f) => !isLibraryFile(f)).sort(),
   };
 }
 

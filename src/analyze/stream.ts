@@ -1,0 +1,189 @@
+/**
+ * A run without types over a whole project, one group of files at a time, in import order:
+ *
+ *   1. files are visited depth first along their imports (Tarjan's algorithm), so a file comes
+ *      after everything it imports; files importing each other form one group;
+ *   2. each group is parsed, walked once by discovery and the write scan, and its sites and write
+ *      facts are turned into plain data at once;
+ *   3. the trees of a group that nothing has imported yet are dropped.
+ *
+ * Most files of a service are imported by none (handlers, jobs, services): each one's tree dies
+ * young, before V8 would copy it into the old generation, instead of all of them staying alive to
+ * the end of discovery. That copying was a quarter of an untyped run.
+ *
+ * The result is the same as one discovery over every file: without types, a call reaches a
+ * wrapper, a key builder or a client only through imports, so everything a group's calls can
+ * reach was walked before it (CallDiscovery keeps the wrappers and their layers). A file dropped
+ * and imported later after all is parsed again and walked for its wrappers only; its sites were
+ * taken the first time.
+ */
+import ts from '#typescript';
+import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
+import { clearNodeCaches } from '../resolve/node-caches.js';
+import { CallDiscovery } from './discover.js';
+import { openStreamedProject, type LoadProblem, type ProjectPart, type ProjectPlan, type SharedFiles } from './project.js';
+import type { CheckSite } from './site.js';
+import { collectWriteFacts, WriteScan, type WriteFacts } from './write-facts.js';
+import { locator, nodeIds, toCheckSite } from './analyze.js';
+
+export interface StreamedCollection {
+  sites: CheckSite[];
+  writes: WriteFacts;
+  problems: LoadProblem[];
+  loadedFileNames: string[];
+}
+
+interface Visit {
+  index: number;
+  low: number;
+  onStack: boolean;
+}
+
+/**
+ * The sites, write facts and load problems of a project's files, or of one part of them (a
+ * referenced project, a shard, the files some paths name): the part's files are analysed, the
+ * project files they import are walked for wrappers only, as loadProject's `withImported` gives
+ * them to discovery. `shared` hands the imported files on from part to part.
+ */
+export function collectStreamed(
+  plan: ProjectPlan,
+  part: ProjectPart | undefined,
+  shared: SharedFiles | undefined,
+  relative: (file: string) => string,
+  clientPackages: ExtraClientPackages | undefined,
+  onProgress?: (done: number, total: number) => void,
+): StreamedCollection {
+  const ownNames = part?.fileNames ?? plan.fileNames;
+  const isOwn = part ? new Set(ownNames) : { has: (fileName: string) => rank.has(fileName) };
+  const project = openStreamedProject(plan, part?.compilerOptions ?? plan.compilerOptions, shared);
+  const ctx = createClientContext(project.graph, undefined, clientPackages);
+  const rank = new Map(plan.fileNames.map((f, i) => [f, i]));
+  // Files walked for their sites (the first time) rather than only for their wrappers (again).
+  const reporting = new Set<ts.SourceFile>();
+  const recognized = new WeakSet<ts.Node>();
+  const scan = new WriteScan((file) => reporting.has(file));
+  const discovery = new CallDiscovery(ctx, recognized, (node, file) => scan.visit(node, file));
+  const locate = locator(relative);
+  const ids = nodeIds(relative);
+
+  const sites: CheckSite[] = [];
+  const writes: WriteFacts = { functions: [], localCaches: [] };
+  const problems = new Map<string, LoadProblem>();
+  // Files some visited file imports: they stay loaded for the files importing them later.
+  const imported = new Set<string>();
+  // Files analysed and dropped: imported later after all, they are walked again for wrappers only.
+  const dropped = new Set<string>();
+  let done = 0;
+
+  const analyseGroup = (members: ts.SourceFile[]): void => {
+    const walked: ts.SourceFile[] = [];
+    for (const sf of members) {
+      if (!rank.has(sf.fileName)) continue; // followed through, never analysed (outside the project)
+      if (!isOwn.has(sf.fileName) || dropped.has(sf.fileName)) {
+        // Another part's file this part imports, or one of its own imported after it was dropped.
+        if (!project.problemOf(sf.fileName)) walked.push(sf);
+        continue;
+      }
+      done++;
+      const problem = project.problemOf(sf.fileName);
+      if (problem) problems.set(sf.fileName, problem);
+      else {
+        walked.push(sf);
+        reporting.add(sf);
+      }
+    }
+    walked.sort((a, b) => rank.get(a.fileName)! - rank.get(b.fileName)!);
+    const own = new Set(walked.filter((sf) => reporting.has(sf)));
+    for (const draft of discovery.add(walked, own)) sites.push(toCheckSite(draft, relative, ids));
+    if (own.size > 0) {
+      const facts = collectWriteFacts([...own], own, ctx, locate, { scan, isRedisCall: (call) => recognized.has(call) });
+      for (const fn of facts.functions) writes.functions.push(fn);
+      for (const cache of facts.localCaches) writes.localCaches.push(cache);
+    }
+    scan.forget(walked);
+    for (const sf of own) reporting.delete(sf);
+    const leaving = new Set(members.filter((sf) => isOwn.has(sf.fileName) && !imported.has(sf.fileName)));
+    if (leaving.size > 0) {
+      discovery.forget(leaving);
+      for (const sf of leaving) {
+        project.forget(sf.fileName);
+        visits.delete(sf.fileName);
+        dropped.add(sf.fileName);
+      }
+      // Cached lookups point into the dropped trees: a new generation lets them go (node-caches.ts).
+      clearNodeCaches();
+    }
+    onProgress?.(done, ownNames.length);
+  };
+
+  // Tarjan's strongly connected components, without recursion (import chains can be long).
+  // By name, not tree: a dropped tree must not be kept alive here, and a file parsed again is new.
+  const visits = new Map<string, Visit>();
+  const stack: ts.SourceFile[] = [];
+  let counter = 0;
+  const strongConnect = (root: ts.SourceFile): void => {
+    const frames: { file: ts.SourceFile; edges: ts.SourceFile[]; next: number }[] = [];
+    const enter = (file: ts.SourceFile) => {
+      visits.set(file.fileName, { index: counter, low: counter, onStack: true });
+      counter++;
+      stack.push(file);
+      const edges = project.imports(file);
+      for (const target of edges) imported.add(target.fileName);
+      frames.push({ file, edges, next: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const visit = visits.get(frame.file.fileName)!;
+      if (frame.next < frame.edges.length) {
+        const target = frame.edges[frame.next++];
+        const seen = visits.get(target.fileName);
+        if (!seen) enter(target);
+        else if (seen.onStack) visit.low = Math.min(visit.low, seen.index);
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) {
+        const parentVisit = visits.get(parent.file.fileName)!;
+        parentVisit.low = Math.min(parentVisit.low, visit.low);
+      }
+      if (visit.low === visit.index) {
+        const members: ts.SourceFile[] = [];
+        let member: ts.SourceFile;
+        do {
+          member = stack.pop()!;
+          visits.get(member.fileName)!.onStack = false;
+          members.push(member);
+        } while (member !== frame.file);
+        analyseGroup(members);
+      }
+    }
+  };
+
+  for (const fileName of ownNames) {
+    if (visits.has(fileName) || dropped.has(fileName)) continue;
+    const sf = project.sourceFile(fileName);
+    if (!sf) {
+      done++;
+      problems.set(fileName, project.problemOf(fileName)!);
+      continue;
+    }
+    strongConnect(sf);
+  }
+
+  // In the project's file order, as one discovery over every file gives them.
+  const byFile = (a: { where: { file: string } }, b: { where: { file: string } }) => fileRank(a.where.file) - fileRank(b.where.file);
+  const relativeRank = new Map(plan.fileNames.map((f, i) => [relative(f), i]));
+  const fileRank = (file: string) => relativeRank.get(file) ?? Infinity;
+  writes.functions.sort(byFile);
+  writes.localCaches.sort(byFile);
+  // What this part imported from other parts: later parts importing them too parse them no more.
+  if (shared) for (const sf of project.loaded()) if (!isOwn.has(sf.fileName)) shared.set(sf.fileName, sf);
+  return {
+    sites,
+    writes,
+    problems: ownNames.flatMap((f) => problems.get(f) ?? []),
+    loadedFileNames: project.loadedFileNames(),
+  };
+}
