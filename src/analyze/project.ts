@@ -1,10 +1,11 @@
 /**
- * Loading the project, in two steps:
+ * Loading the project: a plan, then the files one of two ways.
  *   planProject: which files, from tsconfig.json when it parses or from the given paths when it
  *                does not (no parsing: cheap enough to key a cache on);
- *   loadProject: every file parsed once (by the program in a typed run, directly otherwise);
- *                files that do not parse are reported and left out. The type checker is
- *                created only for a typed run.
+ *   loadProject: a typed run's program and checker: every file parsed once; files that do not
+ *                parse are reported and left out;
+ *   openStreamedProject: an untyped run's files, parsed when first needed and dropped again
+ *                (stream.ts).
  * The compiler API is used directly, from the `typescript` package the project (and
  * typescript-eslint) use: the analysis only reads raw compiler nodes, per-file ts-morph wrappers
  * doubled the cost of loading, and sharing typescript-eslint's instance lets the ESLint rules
@@ -167,10 +168,11 @@ function withoutBuildOptions(options: ts.CompilerOptions): ts.CompilerOptions {
 }
 
 /**
- * Loads the project, or with `part` one project of a monorepo: its files are the ones reported
- * on (`own`), and `files` adds every project file they import, directly or not (what resolution,
- * wrapper layers and write paths can reach from them). Loading a monorepo part by part keeps one
- * package's trees (and in a typed run its program) in memory at a time.
+ * Loads the project with types (an untyped run streams it instead: stream.ts), or with `part`
+ * one project of a monorepo: its files are the ones reported on (`own`), and `files` adds every
+ * project file they import, directly or not (what resolution, wrapper layers and write paths can
+ * reach from them). Loading a monorepo part by part keeps one package's program in memory at a
+ * time.
  */
 export function loadProject(
   options: LoadOptions,
@@ -185,19 +187,19 @@ export function loadProject(
   const ownNames = part?.fileNames ?? plan.fileNames;
   // Files the parser itself failed on (it overflows its stack on thousands of nested parentheses).
   const unparseable = new Map<string, string>();
-  const store = createSourceStore(compilerOptions, unparseable, options.types ? undefined : shared);
-  // A typed run lets the program parse the files (once); an untyped run parses them itself.
+  // For a file the program does not hold (it parses every file it is given, once).
+  const store = createSourceStore(compilerOptions, unparseable);
   const sharedKeys = new Map<string, string>();
-  const program = options.types ? createProgram(ownNames, compilerOptions, unparseable, shared && { files: shared, keys: sharedKeys }) : undefined;
+  const program = createProgram(ownNames, compilerOptions, unparseable, shared && { files: shared, keys: sharedKeys });
   // Created at once: it binds every file, which also sets the parent pointers the walks rely on.
-  const checker = program?.getTypeChecker();
+  const checker = program.getTypeChecker();
   const projectFiles = new Set(plan.fileNames);
-  const graph = createModuleGraph(compilerOptions, projectFiles, (fileName) => program?.getSourceFile(fileName) ?? store.get(fileName));
+  const graph = createModuleGraph(compilerOptions, projectFiles, (fileName) => program.getSourceFile(fileName) ?? store.get(fileName));
 
   const own: ts.SourceFile[] = [];
   ownNames.forEach((fileName, index) => {
     onProgress?.(index, ownNames.length);
-    const sf = program?.getSourceFile(fileName) ?? store.get(fileName);
+    const sf = program.getSourceFile(fileName) ?? store.get(fileName);
     if (!sf) {
       problems.push({ file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' });
       return;
@@ -208,13 +210,13 @@ export function loadProject(
   });
   onProgress?.(ownNames.length, ownNames.length);
 
-  const files = part ? withImported(own, plan.fileNames, graph, program) : own;
+  const files = part ? withImported(own, plan.fileNames, program) : own;
   if (shared) {
     // What this part imported from other parts: later parts importing them too parse them no more.
     const ownSet = new Set(own);
     for (const sf of files) {
-      // A typed part names only files its own program parsed (one served from `shared` is there already).
-      const key = ownSet.has(sf) ? undefined : program ? sharedKeys.get(sf.fileName) : sf.fileName;
+      // Only files this part's program parsed have a key (one served from `shared` is there already).
+      const key = ownSet.has(sf) ? undefined : sharedKeys.get(sf.fileName);
       if (key !== undefined) shared.set(key, sf);
     }
   }
@@ -224,39 +226,19 @@ export function loadProject(
     graph,
     checker,
     problems,
-    loadedFileNames: () => [...new Set([...store.fileNames(), ...(program?.getSourceFiles().map((f) => f.fileName) ?? [])])].filter((f) => !isLibraryFile(f)).sort(),
+    loadedFileNames: () => [...new Set([...store.fileNames(), ...program.getSourceFiles().map((f) => f.fileName)])].filter((f) => !isLibraryFile(f)).sort(),
   };
 }
 
 /**
- * `own` and every project file they import, directly or not, in the project's file order. A
- * program already holds them; without one, imports are followed through the module graph
- * (which parses what it reaches). Files that do not parse are left out, as loadProject does.
+ * `own` and every project file they import, directly or not, in the project's file order: the
+ * program holds them. Files that do not parse are left out, as loadProject does.
  */
-function withImported(own: ts.SourceFile[], fileNames: readonly string[], graph: ModuleGraph, program: ts.Program | undefined): ts.SourceFile[] {
+function withImported(own: ts.SourceFile[], fileNames: readonly string[], program: ts.Program): ts.SourceFile[] {
   const rank = new Map(fileNames.map((f, i) => [f, i]));
-  let reached: Iterable<ts.SourceFile>;
-  if (program) {
-    reached = program.getSourceFiles();
-  } else {
-    // Followed through any file the graph finds (a re-export may pass through one), kept if a project file.
-    const seen = new Set(own);
-    const queue = [...own];
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      for (const specifier of moduleSpecifiers(file)) {
-        const target = graph.resolveModule(file, specifier);
-        if (target && !seen.has(target)) {
-          seen.add(target);
-          queue.push(target);
-        }
-      }
-    }
-    reached = seen;
-  }
   const ownSet = new Set(own);
   const files = [...own];
-  for (const sf of reached) if (!ownSet.has(sf) && rank.has(sf.fileName) && !firstParseError(sf)) files.push(sf);
+  for (const sf of program.getSourceFiles()) if (!ownSet.has(sf) && rank.has(sf.fileName) && !firstParseError(sf)) files.push(sf);
   return files.sort((a, b) => rank.get(a.fileName)! - rank.get(b.fileName)!);
 }
 
