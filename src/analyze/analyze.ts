@@ -93,7 +93,6 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
     const collected = options.types
       ? collectPart(options, plan, part, shared, relative, { load: scaled('load'), analyze: scaled('analyze') }, onLoaded !== undefined)
       : collectStreamed(plan, part, shared, relative, options.clientPackages, scaled('analyze'));
-    if (!byPart && !options.types) loadProblems.push(...plan.problems);
     for (const site of collected.sites) sites.push(site);
     for (const fn of collected.writes.functions) writes.functions.push(fn);
     for (const cache of collected.writes.localCaches) writes.localCaches.push(cache);
@@ -104,14 +103,13 @@ export function collectSites(options: AnalyzeOptions, progress?: Progress, onLoa
     if (byPart && part !== parts[parts.length - 1]) releaseMemory();
   }
   sites.sort((a, b) => compareLocated(a.where, b.where));
-  if (byPart) {
-    // In the project's file order, as one load gives them (each part keeps its files' order).
-    const rank = new Map(plan.fileNames.map((f, i) => [relative(f), i]));
-    const byFile = (a: { where: Located }, b: { where: Located }) => (rank.get(a.where.file) ?? Infinity) - (rank.get(b.where.file) ?? Infinity);
-    writes.functions.sort(byFile);
-    writes.localCaches.sort(byFile);
-    loadProblems.sort((a, b) => (rank.get(relative(a.file)) ?? -1) - (rank.get(relative(b.file)) ?? -1));
-  }
+  // In the project's file order, as one program gives them: each part keeps its files' order,
+  // but parts, and a streamed run's groups, come in another (the sort is stable).
+  const rank = new Map(plan.fileNames.map((f, i) => [relative(f), i]));
+  const byFile = (a: { where: Located }, b: { where: Located }) => (rank.get(a.where.file) ?? Infinity) - (rank.get(b.where.file) ?? Infinity);
+  writes.functions.sort(byFile);
+  writes.localCaches.sort(byFile);
+  loadProblems.sort((a, b) => (rank.get(relative(a.file)) ?? -1) - (rank.get(relative(b.file)) ?? -1));
   const problems: Finding[] = loadProblems.map((p) => ({ rule: 'parse-error', severity: 'warning', file: relative(p.file), line: p.line, column: p.column, message: p.message }));
   onLoaded?.([...loaded].sort());
   return { sites, problems, writes };

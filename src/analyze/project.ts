@@ -200,13 +200,9 @@ export function loadProject(
   ownNames.forEach((fileName, index) => {
     onProgress?.(index, ownNames.length);
     const sf = program.getSourceFile(fileName) ?? store.get(fileName);
-    if (!sf) {
-      problems.push({ file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' });
-      return;
-    }
-    const parseError = firstParseError(sf);
-    if (parseError) problems.push(parseError);
-    else own.push(sf);
+    const problem = loadProblemOf(fileName, sf, unparseable);
+    if (problem) problems.push(problem);
+    else own.push(sf!);
   });
   onProgress?.(ownNames.length, ownNames.length);
 
@@ -228,6 +224,12 @@ export function loadProject(
     problems,
     loadedFileNames: () => [...new Set([...store.fileNames(), ...program.getSourceFiles().map((f) => f.fileName)])].filter((f) => !isLibraryFile(f)).sort(),
   };
+}
+
+/** Why a file cannot be analysed: unreadable, too deep for the parser, or a syntax error. */
+function loadProblemOf(fileName: string, sf: ts.SourceFile | undefined, unparseable: ReadonlyMap<string, string>): LoadProblem | undefined {
+  if (!sf) return { file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' };
+  return firstParseError(sf);
 }
 
 /**
@@ -336,11 +338,7 @@ export function openStreamedProject(plan: ProjectPlan, compilerOptions: ts.Compi
     },
     forget: (fileName) => store.forget(fileName),
     loaded: () => store.loaded(),
-    problemOf(fileName) {
-      const sf = store.get(fileName);
-      if (!sf) return { file: fileName, line: 1, column: 1, message: unparseable.get(fileName) ?? 'cannot read file, skipped' };
-      return firstParseError(sf);
-    },
+    problemOf: (fileName) => loadProblemOf(fileName, store.get(fileName), unparseable),
     loadedFileNames: () => store.fileNames().filter((f) => !isLibraryFile(f)).sort(),
   };
 }

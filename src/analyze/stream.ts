@@ -1,5 +1,6 @@
 /**
- * A run without types over a whole project, one group of files at a time, in import order:
+ * A run without types, one group of files at a time, in import order (the whole project, or
+ * one part of it: a referenced project, a shard, the files some paths name):
  *
  *   1. files are visited depth first along their imports (Tarjan's algorithm), so a file comes
  *      after everything it imports; files importing each other form one group;
@@ -54,10 +55,10 @@ export function collectStreamed(
   onProgress?: (done: number, total: number) => void,
 ): StreamedCollection {
   const ownNames = part?.fileNames ?? plan.fileNames;
-  const isOwn = part ? new Set(ownNames) : { has: (fileName: string) => rank.has(fileName) };
+  const rank = new Map(plan.fileNames.map((f, i) => [f, i]));
+  const isOwn: { has(fileName: string): boolean } = part ? new Set(ownNames) : rank;
   const project = openStreamedProject(plan, part?.compilerOptions ?? plan.compilerOptions, shared);
   const ctx = createClientContext(project.graph, undefined, clientPackages);
-  const rank = new Map(plan.fileNames.map((f, i) => [f, i]));
   // Files walked for their sites (the first time) rather than only for their wrappers (again).
   const reporting = new Set<ts.SourceFile>();
   const recognized = new WeakSet<ts.Node>();
@@ -172,18 +173,13 @@ export function collectStreamed(
     strongConnect(sf);
   }
 
-  // In the project's file order, as one discovery over every file gives them.
-  const byFile = (a: { where: { file: string } }, b: { where: { file: string } }) => fileRank(a.where.file) - fileRank(b.where.file);
-  const relativeRank = new Map(plan.fileNames.map((f, i) => [relative(f), i]));
-  const fileRank = (file: string) => relativeRank.get(file) ?? Infinity;
-  writes.functions.sort(byFile);
-  writes.localCaches.sort(byFile);
   // What this part imported from other parts: later parts importing them too parse them no more.
   if (shared) for (const sf of project.loaded()) if (!isOwn.has(sf.fileName)) shared.set(sf.fileName, sf);
   return {
     sites,
     writes,
-    problems: ownNames.flatMap((f) => problems.get(f) ?? []),
+    // A broken tsconfig is reported with the whole project, as loadProject does (a part's run reports it once).
+    problems: [...(part ? [] : plan.problems), ...ownNames.flatMap((f) => problems.get(f) ?? [])],
     loadedFileNames: project.loadedFileNames(),
   };
 }
