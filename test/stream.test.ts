@@ -1,9 +1,10 @@
 /**
  * The untyped run streams the project (src/analyze/stream.ts): files in import order, each tree
- * dropped once analysed unless something has imported it. These are the orders that could lose
- * or double a site: a wrapper module analysed and dropped before the file that imports it, and
- * files that import each other. Each is checked against the same code laid out so that nothing
- * is dropped early (the importer first in file order).
+ * dropped once analysed and once every file importing it is, importers guessed from the texts
+ * before any parse. These are the orders that could lose or double a site: a wrapper module
+ * analysed and dropped before the file that imports it (the guess missed that import), and files
+ * that import each other. Each is checked against the same code laid out so that nothing is
+ * dropped early (the importer first in file order).
  */
 import { describe, expect, it } from 'vitest';
 import ts from '#typescript';
@@ -31,11 +32,14 @@ const wrappers = (redisPath: string) =>
   `export const warm = () => redis.get('warm:all');\n`;
 const reader = (wrappersPath: string) =>
   `import { readThrough } from '${wrappersPath}';\n` + `export const getProduct = (id: string) => readThrough(\`product:v2:\${id}\`);\n`;
+// The same import, written so that the guess from the text misses it (a comment before the path).
+const unguessedReader = (wrappersPath: string) => reader(wrappersPath).replace(`from '`, `from /* unguessed */ '`);
 
 describe('streamed untyped run', () => {
   it('a wrapper module analysed and dropped before its importer still carries the importer\'s key, once', () => {
-    // a-wrappers.ts comes first: analysed as a file nothing imports (yet), dropped, parsed again for z-read.ts.
-    const dropped = sitesOf({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': reader('./a-wrappers.js') }, {
+    // a-wrappers.ts comes first: analysed as a file nothing imports (the guess missed z-read.ts),
+    // dropped, parsed again for z-read.ts.
+    const dropped = sitesOf({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': unguessedReader('./a-wrappers.js') }, {
       'src/a-wrappers.ts': 'wrappers',
       'src/z-read.ts': 'read',
     });
@@ -44,8 +48,26 @@ describe('streamed untyped run', () => {
       'src/z-wrappers.ts': 'wrappers',
       'src/a-read.ts': 'read',
     });
+    // Guessed: kept loaded until z-read.ts is analysed.
+    const guessed = sitesOf({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': reader('./a-wrappers.js') }, {
+      'src/a-wrappers.ts': 'wrappers',
+      'src/z-read.ts': 'read',
+    });
     expect(dropped).toEqual(['read:2 get product:v2:{id}', 'wrappers:9 get warm:all']);
     expect(dropped).toEqual(kept);
+    expect(guessed).toEqual(kept);
+  });
+
+  it('a module imported through a chain stays loaded until the chain\'s last file is analysed', () => {
+    // z-page.ts reaches the wrapper in a-wrappers.ts through m-reexport.ts, which is analysed (and
+    // could be dropped) before z-page.ts is: neither module may go before z-page.ts.
+    const files = {
+      'src/redis.ts': REDIS,
+      'src/a-wrappers.ts': wrappers('./redis.js'),
+      'src/m-reexport.ts': `export { readThrough } from './a-wrappers.js';\n`,
+      'src/z-page.ts': reader('./m-reexport.js'),
+    };
+    expect(sitesOf(files)).toEqual(['src/a-wrappers.ts:9 get warm:all', 'src/z-page.ts:2 get product:v2:{id}']);
   });
 
   it('files that import each other are analysed together, wrappers both ways', () => {
@@ -79,18 +101,29 @@ describe('streamed untyped run', () => {
     expect(dropped).toEqual(kept);
   });
 
-  it('a file nothing imports is parsed once; a module dropped before its importer, twice', () => {
-    const parsed: string[] = [];
-    const original = ts.createSourceFile;
-    ts.createSourceFile = ((...args: Parameters<typeof original>) => {
-      parsed.push(args[0].replace(/.*\/src\//, ''));
-      return original(...args);
-    }) as typeof original;
-    try {
-      sitesOf({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': reader('./a-wrappers.js') });
-    } finally {
-      ts.createSourceFile = original;
-    }
-    expect(parsed.sort()).toEqual(['a-wrappers.ts', 'a-wrappers.ts', 'redis.ts', 'z-read.ts']);
+  it('every file is parsed once; a module dropped before an importer the guess missed, twice', () => {
+    const parses = (files: Record<string, string>): string[] => {
+      const parsed: string[] = [];
+      const original = ts.createSourceFile;
+      ts.createSourceFile = ((...args: Parameters<typeof original>) => {
+        parsed.push(args[0].replace(/.*\/src\//, ''));
+        return original(...args);
+      }) as typeof original;
+      try {
+        sitesOf(files);
+      } finally {
+        ts.createSourceFile = original;
+      }
+      return parsed.sort();
+    };
+    expect(parses({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': reader('./a-wrappers.js') })).toEqual(['a-wrappers.ts', 'redis.ts', 'z-read.ts']);
+    // redis.ts went with a-wrappers.ts, its only importer then, and comes back with it.
+    expect(parses({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': unguessedReader('./a-wrappers.js') })).toEqual([
+      'a-wrappers.ts',
+      'a-wrappers.ts',
+      'redis.ts',
+      'redis.ts',
+      'z-read.ts',
+    ]);
   });
 });

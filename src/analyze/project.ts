@@ -249,6 +249,10 @@ function withImported(own: ts.SourceFile[], fileNames: readonly string[], progra
  * declarations, `import x = require()`, and `require('…')` / `import('…')` calls (looked for
  * only in a file whose text has one).
  */
+// `from './x'`, `import './x'`, `import('./x')`, `require('./x')`: relative ones only, as
+// StreamedProject.guessImports resolves no others.
+const SPECIFIER_TEXT = /\b(?:from|import)\s*['"](\.\.?\/[^'"\r\n]*)['"]|\b(?:require|import)\s*\(\s*['"](\.\.?\/[^'"\r\n]*)['"]\s*\)/g;
+
 function moduleSpecifiers(file: ts.SourceFile): string[] {
   const out: string[] = [];
   for (const statement of file.statements) {
@@ -275,6 +279,8 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
   const files = new Map<string, ts.SourceFile | null>();
   // Every file read, also ones forgotten since (the cache validates against all of them).
   const read = new Set<string>();
+  // Texts read ahead of their parse (StreamedProject.guessImports), each used once.
+  const texts = new Map<string, string | undefined>();
   const languageVersion = compilerOptions.target ?? ts.ScriptTarget.ES2022;
   return {
     get(fileName: string): ts.SourceFile | undefined {
@@ -282,7 +288,8 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
       if (sf === undefined) {
         sf = shared?.get(fileName);
         if (sf === undefined) {
-          const text = unparseable.has(fileName) ? undefined : ts.sys.readFile(fileName);
+          const text = unparseable.has(fileName) ? undefined : texts.has(fileName) ? texts.get(fileName) : ts.sys.readFile(fileName);
+          texts.delete(fileName);
           // JSDoc is never read without types (with them, the program parses it for .js type info).
           const parseOptions = { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
           sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName))) ?? null);
@@ -292,10 +299,19 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
       }
       return sf ?? undefined;
     },
+    /** The file's text, read now and kept for its parse. */
+    readAhead(fileName: string): string | undefined {
+      const tree = files.get(fileName) ?? shared?.get(fileName);
+      if (tree) return tree.text;
+      if (!texts.has(fileName)) texts.set(fileName, ts.sys.readFile(fileName));
+      return texts.get(fileName);
+    },
     /** Drops the tree: the next `get` parses the file again. */
     forget(fileName: string): void {
       files.delete(fileName);
     },
+    /** The tree if it is loaded now (never parses). */
+    peek: (fileName: string): ts.SourceFile | undefined => files.get(fileName) ?? undefined,
     loaded: () => [...files.values()].filter((sf): sf is ts.SourceFile => sf !== null),
     fileNames: () => [...read],
   };
@@ -313,6 +329,14 @@ export interface StreamedProject {
   sourceFile(fileName: string): ts.SourceFile | undefined;
   /** The files `file` imports, as the resolver follows them (project files or not). */
   imports(file: ts.SourceFile): ts.SourceFile[];
+  /**
+   * The project files a file's text seems to import through relative specifiers, found without
+   * parsing it (its text is kept for the parse). A guess: a specifier in a comment counts, one
+   * through `paths` does not.
+   */
+  guessImports(fileName: string): string[];
+  /** The file's tree if it is loaded now (never parses). */
+  loadedFile(fileName: string): ts.SourceFile | undefined;
   forget(fileName: string): void;
   /** Why a file cannot be analysed (unreadable, too deep for the parser, a syntax error); undefined when it can. */
   problemOf(fileName: string): LoadProblem | undefined;
@@ -324,10 +348,21 @@ export interface StreamedProject {
 export function openStreamedProject(plan: ProjectPlan, compilerOptions: ts.CompilerOptions, shared?: SharedFiles): StreamedProject {
   const unparseable = new Map<string, string>();
   const store = createSourceStore(compilerOptions, unparseable, shared);
-  const graph = createModuleGraph(compilerOptions, new Set(plan.fileNames), (fileName) => store.get(fileName));
+  const projectFiles = new Set(plan.fileNames);
+  const graph = createModuleGraph(compilerOptions, projectFiles, (fileName) => store.get(fileName));
   return {
     graph,
     sourceFile: (fileName) => store.get(fileName),
+    guessImports(fileName) {
+      const text = store.readAhead(fileName);
+      if (text === undefined) return [];
+      const out = new Set<string>();
+      for (const match of text.matchAll(SPECIFIER_TEXT)) {
+        const target = ownRelativeModule(fileName, match[1] ?? match[2], projectFiles);
+        if (target !== undefined && target !== fileName) out.add(target);
+      }
+      return [...out];
+    },
     imports(file) {
       const out: ts.SourceFile[] = [];
       for (const specifier of moduleSpecifiers(file)) {
@@ -336,6 +371,7 @@ export function openStreamedProject(plan: ProjectPlan, compilerOptions: ts.Compi
       }
       return out;
     },
+    loadedFile: (fileName) => store.peek(fileName),
     forget: (fileName) => store.forget(fileName),
     loaded: () => store.loaded(),
     problemOf: (fileName) => loadProblemOf(fileName, store.get(fileName), unparseable),
@@ -494,35 +530,37 @@ function createModuleGraph(compilerOptions: ts.CompilerOptions, projectFiles: Re
   const cache = ts.createModuleResolutionCache(process.cwd(), (f) => f, compilerOptions);
   // By folder (files side by side resolve a specifier alike), and in front of it by file: every
   // import a file's resolution follows asks again, and a map read is cheaper than a dirname.
-  const memo = new Map<string, ts.SourceFile | null>();
-  const byFile = new WeakMap<ts.SourceFile, Map<string, ts.SourceFile | null>>();
+  // File names, not trees: a streamed run drops a tree and may parse the file again.
+  const memo = new Map<string, string | null>();
+  const byFile = new WeakMap<ts.SourceFile, Map<string, string | null>>();
+  const target = (from: ts.SourceFile, specifier: string): string | null => {
+    try {
+      const own = ownRelativeModule(from.fileName, specifier, projectFiles);
+      if (own) return own;
+      const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
+      const fileName = resolved?.resolvedFileName;
+      return fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName) ? fileName : null;
+    } catch {
+      return null;
+    }
+  };
   return {
     resolveModule(from, specifier) {
       let ofFile = byFile.get(from);
       if (!ofFile) byFile.set(from, (ofFile = new Map()));
-      const known = ofFile.get(specifier);
-      if (known !== undefined) return known ?? undefined;
-      const key = `${path.dirname(from.fileName)}\0${specifier}`;
-      const cached = memo.get(key);
-      if (cached !== undefined) {
-        ofFile.set(specifier, cached);
-        return cached ?? undefined;
+      let fileName = ofFile.get(specifier);
+      if (fileName === undefined) {
+        const key = `${path.dirname(from.fileName)}\0${specifier}`;
+        fileName = memo.get(key);
+        if (fileName === undefined) memo.set(key, (fileName = target(from, specifier)));
+        ofFile.set(specifier, fileName);
       }
-      let result: ts.SourceFile | undefined;
+      if (fileName === null) return undefined;
       try {
-        const own = ownRelativeModule(from.fileName, specifier, projectFiles);
-        if (own) result = sourceFile(own);
-        else {
-          const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
-          const fileName = resolved?.resolvedFileName;
-          if (fileName && !resolved.isExternalLibraryImport && !isLibraryFile(fileName)) result = sourceFile(fileName);
-        }
+        return sourceFile(fileName);
       } catch {
-        result = undefined;
+        return undefined;
       }
-      memo.set(key, result ?? null);
-      ofFile.set(specifier, result ?? null);
-      return result;
     },
   };
 }

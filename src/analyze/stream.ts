@@ -6,17 +6,19 @@
  *      after everything it imports; files importing each other form one group;
  *   2. each group is parsed, walked once by discovery and the write scan, and its sites and write
  *      facts are turned into plain data at once;
- *   3. the trees of a group that nothing has imported yet are dropped.
+ *   3. a tree is dropped once its file is analysed and so is every file importing it (guessed
+ *      from the texts before any parse, and as met on the way).
  *
  * Most files of a service are imported by none (handlers, jobs, services): each one's tree dies
  * young, before V8 would copy it into the old generation, instead of all of them staying alive to
- * the end of discovery. That copying was a quarter of an untyped run.
+ * the end of discovery. That copying was a quarter of an untyped run. A module many files import
+ * stays until the last of them is done, so it is parsed once.
  *
  * The result is the same as one discovery over every file: without types, a call reaches a
  * wrapper, a key builder or a client only through imports, so everything a group's calls can
- * reach was walked before it (CallDiscovery keeps the wrappers and their layers). A file dropped
- * and imported later after all is parsed again and walked for its wrappers only; its sites were
- * taken the first time.
+ * reach was walked before it (CallDiscovery keeps the wrappers and their layers) and is still
+ * loaded (TreeLifetimes). A file dropped and imported later after all is parsed again and walked
+ * for its wrappers only; its sites were taken the first time.
  */
 import ts from '#typescript';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
@@ -70,10 +72,12 @@ export function collectStreamed(
   const sites: CheckSite[] = [];
   const writes: WriteFacts = { functions: [], localCaches: [] };
   const problems = new Map<string, LoadProblem>();
-  // Files some visited file imports: they stay loaded for the files importing them later.
-  const imported = new Set<string>();
   // Files analysed and dropped: imported later after all, they are walked again for wrappers only.
   const dropped = new Set<string>();
+  const lifetimes = new TreeLifetimes();
+  // Who will import whom, guessed from the texts before any parse: a file shared by many stays
+  // loaded until the last of them is analysed instead of being parsed again for each.
+  for (const fileName of ownNames) lifetimes.imports(fileName, project.guessImports(fileName));
   let done = 0;
 
   const analyseGroup = (members: ts.SourceFile[]): void => {
@@ -103,14 +107,18 @@ export function collectStreamed(
     }
     scan.forget(walked);
     for (const sf of own) reporting.delete(sf);
-    const leaving = new Set(members.filter((sf) => isOwn.has(sf.fileName) && !imported.has(sf.fileName)));
-    if (leaving.size > 0) {
-      discovery.forget(leaving);
-      for (const sf of leaving) {
-        project.forget(sf.fileName);
-        visits.delete(sf.fileName);
-        dropped.add(sf.fileName);
+    // Another part's files are handed on (`shared`), never dropped.
+    const leaving = lifetimes.analysed(members.filter((sf) => isOwn.has(sf.fileName)).map((sf) => sf.fileName));
+    if (leaving.length > 0) {
+      const trees = new Set<ts.SourceFile>();
+      for (const fileName of leaving) {
+        const sf = project.loadedFile(fileName);
+        if (sf) trees.add(sf);
+        project.forget(fileName);
+        visits.delete(fileName);
+        dropped.add(fileName);
       }
+      discovery.forget(trees);
       // Cached lookups point into the dropped trees: a new generation lets them go (node-caches.ts).
       clearNodeCaches();
     }
@@ -129,7 +137,7 @@ export function collectStreamed(
       counter++;
       stack.push(file);
       const edges = project.imports(file);
-      for (const target of edges) imported.add(target.fileName);
+      lifetimes.imports(file.fileName, edges.map((target) => target.fileName));
       frames.push({ file, edges, next: 0 });
     };
     enter(root);
@@ -182,4 +190,64 @@ export function collectStreamed(
     problems: [...(part ? [] : plan.problems), ...ownNames.flatMap((f) => problems.get(f) ?? [])],
     loadedFileNames: project.loadedFileNames(),
   };
+}
+
+/**
+ * When a tree may go. A call resolves through the files its file imports, and through theirs:
+ * a tree must stay loaded while any file that imports it, directly or not, is still to be
+ * analysed. So a file is released once it is analysed and every file importing it is released,
+ * importers counted both as guessed from the texts and as met on the way (a guess can miss one:
+ * the file is then parsed again when met, as a file imported after it was dropped). Files
+ * importing each other are analysed together and count as released to one another then.
+ */
+class TreeLifetimes {
+  /** File → the files importing it that are not released yet. */
+  private readonly importers = new Map<string, Set<string>>();
+  /** File → the files it imports, guessed or met. */
+  private readonly importsOf = new Map<string, Set<string>>();
+  /** Analysed and waiting for importers. */
+  private readonly waiting = new Set<string>();
+
+  /** Imports of a file (guessed, or met when it was visited). */
+  imports(fileName: string, targets: readonly string[]): void {
+    let own = this.importsOf.get(fileName);
+    if (!own) this.importsOf.set(fileName, (own = new Set()));
+    for (const target of targets) {
+      if (target === fileName || own.has(target)) continue;
+      own.add(target);
+      let importers = this.importers.get(target);
+      if (!importers) this.importers.set(target, (importers = new Set()));
+      importers.add(fileName);
+    }
+  }
+
+  /** A group of files has been analysed: the files that may be dropped now. */
+  analysed(group: readonly string[]): string[] {
+    for (const fileName of group) {
+      const importers = this.importers.get(fileName);
+      if (importers) for (const member of group) importers.delete(member);
+      this.waiting.add(fileName);
+    }
+    const released: string[] = [];
+    const queue = group.filter((fileName) => this.releasable(fileName));
+    while (queue.length > 0) {
+      const fileName = queue.pop()!;
+      if (!this.waiting.delete(fileName)) continue;
+      released.push(fileName);
+      this.importers.delete(fileName);
+      for (const target of this.importsOf.get(fileName) ?? []) {
+        const importers = this.importers.get(target);
+        if (!importers) continue;
+        importers.delete(fileName);
+        if (importers.size === 0 && this.waiting.has(target)) queue.push(target);
+      }
+      // Parsed again later, the file is met again and its imports with it.
+      this.importsOf.delete(fileName);
+    }
+    return released;
+  }
+
+  private releasable(fileName: string): boolean {
+    return (this.importers.get(fileName)?.size ?? 0) === 0;
+  }
 }
