@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import ts from '#typescript';
+import { detached, detachedOrNull, detachedTemplate } from '../keys/detached.js';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
@@ -189,9 +190,10 @@ export function toCheckSite(draft: SiteDraft, relative: (file: string) => string
     where: locate(draft.node),
     client: draft.client,
     info: draft.info,
-    keys: draft.keys,
+    // Kept to the end of the run, long after the tree: no string may hold its file's text (detached.ts).
+    keys: draft.keys.map((key) => ({ source: detached(key.source), templates: key.templates.map(detachedTemplate) })),
     ttl: draft.ttl,
-    functionName: draft.functionName,
+    functionName: detachedOrNull(draft.functionName),
     fnId: id(draft.fn),
     pipelineId: id(draft.pipeline),
   };

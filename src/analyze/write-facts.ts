@@ -13,6 +13,7 @@ import { collectFileFacts, localCacheKind, type CacheOp, type LocalCacheKind } f
 import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
 import { isCandidateMethod } from './discover.js';
 import type { Located } from './site.js';
+import { detached, detachedOrNull } from '../keys/detached.js';
 
 export interface WriteFact {
   entity: string | null;
@@ -108,15 +109,16 @@ export function collectWriteFacts(
       for (const cb of draft.callbacks) calls.push({ callee: id(cb.callback), where: locate(cb.node), awaited: cb.awaited });
       const facts: FunctionFacts = {
         id: id(draft.fn),
-        name: displayName(draft.fn),
+        // Kept to the end of the run, long after the tree: no string may hold its file's text (detached.ts).
+        name: detachedOrNull(displayName(draft.fn)),
         where: locate(draft.fn),
         writes: draft.writes.map(({ write, awaited }) => ({
-          entity: write.entity,
+          entity: detachedOrNull(write.entity),
           orm: write.orm,
           operation: write.operation,
           where: locate(write.node),
           awaited,
-          ...(write.statement !== undefined && { statement: write.statement }),
+          ...(write.statement !== undefined && { statement: detached(write.statement) }),
         })),
         controls: draft.controls.map((c) => ({ control: c.control, where: locate(c.node) })),
         calls,
@@ -131,7 +133,7 @@ export function collectWriteFacts(
   const localCaches: LocalCacheFact[] = [];
   for (const file of files) {
     if (!own.has(file)) continue;
-    for (const d of scan.cacheDeclsOf.get(file) ?? []) localCaches.push({ id: id(d.decl), name: d.name, kind: d.kind, where: locate(d.decl) });
+    for (const d of scan.cacheDeclsOf.get(file) ?? []) localCaches.push({ id: id(d.decl), name: detached(d.name), kind: d.kind, where: locate(d.decl) });
   }
   return { functions, localCaches };
 }
