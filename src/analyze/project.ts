@@ -244,15 +244,15 @@ function withImported(own: ts.SourceFile[], fileNames: readonly string[], progra
   return files.sort((a, b) => rank.get(a.fileName)! - rank.get(b.fileName)!);
 }
 
+// `from './x'`, `import './x'`, `import('./x')`, `require('./x')`: relative ones only, as
+// StreamedProject.guessImports resolves no others.
+const SPECIFIER_TEXT = /\b(?:from|import)\s*['"](\.\.?\/[^'"\r\n]*)['"]|\b(?:require|import)\s*\(\s*['"](\.\.?\/[^'"\r\n]*)['"]\s*\)/g;
+
 /**
  * Every module a file names the way the resolver follows it: import and export-from
  * declarations, `import x = require()`, and `require('…')` / `import('…')` calls (looked for
  * only in a file whose text has one).
  */
-// `from './x'`, `import './x'`, `import('./x')`, `require('./x')`: relative ones only, as
-// StreamedProject.guessImports resolves no others.
-const SPECIFIER_TEXT = /\b(?:from|import)\s*['"](\.\.?\/[^'"\r\n]*)['"]|\b(?:require|import)\s*\(\s*['"](\.\.?\/[^'"\r\n]*)['"]\s*\)/g;
-
 function moduleSpecifiers(file: ts.SourceFile): string[] {
   const out: string[] = [];
   for (const statement of file.statements) {
