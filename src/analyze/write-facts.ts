@@ -5,6 +5,7 @@
  * ids call sites carry in `fnId`, which is how a function's Redis commands are joined to it.
  */
 import ts from '#typescript';
+import { detached, detachedOrNull } from '../keys/detached.js';
 import type { FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { forEachNode } from '../resolve/walk.js';
@@ -13,7 +14,6 @@ import { collectFileFacts, localCacheKind, type CacheOp, type LocalCacheKind } f
 import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
 import { isCandidateMethod } from './discover.js';
 import type { Located } from './site.js';
-import { detached, detachedOrNull } from '../keys/detached.js';
 
 export interface WriteFact {
   entity: string | null;
