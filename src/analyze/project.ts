@@ -17,6 +17,7 @@ import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 import ts from '#typescript';
 import { memo } from '../memo.js';
+import { detached } from '../keys/detached.js';
 import { forEachNode, parseWithParents } from '../resolve/walk.js';
 import type { ModuleGraph } from '../resolve/declarations.js';
 
@@ -552,7 +553,8 @@ function createModuleGraph(compilerOptions: ts.CompilerOptions, projectFiles: Re
       if (fileName === undefined) {
         const key = `${path.dirname(from.fileName)}\0${specifier}`;
         fileName = memo.get(key);
-        if (fileName === undefined) memo.set(key, (fileName = target(from, specifier)));
+        // The specifier is cut from the importing file's text: a key of its own keeps that text out of the memo (detached.ts).
+        if (fileName === undefined) memo.set(detached(key), (fileName = target(from, specifier)));
         ofFile.set(specifier, fileName);
       }
       if (fileName === null) return undefined;

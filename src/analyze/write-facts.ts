@@ -196,7 +196,7 @@ export class WriteScan {
       case ts.SyntaxKind.ArrowFunction:
       case ts.SyntaxKind.FunctionExpression: {
         const name = functionCallName(node);
-        if (name !== undefined) this.declared.add(name);
+        if (name !== undefined && !this.declared.has(name)) this.declared.add(detached(name));
         return;
       }
     }
@@ -225,7 +225,7 @@ export class WriteScan {
     if (name === undefined) return;
     if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.makeEffectful(owner);
     const callers = this.calledBy.get(name);
-    if (!callers) this.calledBy.set(name, [owner]);
+    if (!callers) this.calledBy.set(detached(name), [owner]);
     else if (callers[callers.length - 1] !== owner) callers.push(owner);
     else return;
     // A caller seen after its callee's name was found effectful is effectful too.
@@ -234,8 +234,10 @@ export class WriteScan {
 
   private makeEffectful(name: string): void {
     if (this.effectful.has(name)) return;
-    this.effectful.add(name);
-    this.unpropagated.push(name);
+    // Kept to the end of the run: no name may hold its file's text (detached.ts).
+    const kept = detached(name);
+    this.effectful.add(kept);
+    this.unpropagated.push(kept);
   }
 
 
@@ -269,11 +271,12 @@ function ownerName(node: ts.Node): string {
 }
 
 // Per function: every call in it asks, and the answer may take a walk through enclosing callbacks.
+// Detached once here: the scan keeps owner names in its call graph to the end of the run.
 const ownerNames = new WeakMap<ts.Node, string>();
 
 function functionOwnerName(fn: ts.SignatureDeclaration): string {
   let name = ownerNames.get(fn);
-  if (name === undefined) ownerNames.set(fn, (name = functionCallName(fn) ?? ownerName(fn)));
+  if (name === undefined) ownerNames.set(fn, (name = detached(functionCallName(fn) ?? ownerName(fn))));
   return name;
 }
 

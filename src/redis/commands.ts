@@ -7,6 +7,7 @@
 import * as commandTable from '@ioredis/commands';
 import { createRequire } from 'node:module';
 import type { Access } from '../types.js';
+import { detached } from '../keys/detached.js';
 
 export interface CommandInfo {
   /** Lower-case Redis command name, e.g. `get`, `json.get`. */
@@ -81,9 +82,10 @@ export function lookupCommand(methodOrCommand: string): CommandInfo | undefined 
   if (infoCache.has(lower)) info = infoCache.get(lower);
   else {
     info = buildInfo(METHOD_ALIASES[lower] ?? lower);
-    infoCache.set(lower, info);
+    infoCache.set(detached(lower), info);
   }
-  infoByName.set(methodOrCommand, info ?? null);
+  // Kept for the process: a name cut from a file's text must not keep that text (detached.ts).
+  infoByName.set(detached(methodOrCommand), info ?? null);
   return info;
 }
 

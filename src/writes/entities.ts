@@ -6,15 +6,16 @@
  */
 import pluralize from 'pluralize';
 import type { Template } from '../keys/template.js';
+import { detached } from '../keys/detached.js';
 
 /** `public.Order_Items` → `orderitem`: schema, case, separators and plural do not matter. */
 export function normalizeEntity(name: string): string {
   let normalized = normalizedNames.get(name);
   if (normalized === undefined) {
-    normalized = normalize(name);
+    normalized = detached(normalize(name));
     // Names repeat across a large project (every write of `products`): a small memo pays.
     if (normalizedNames.size > 10_000) normalizedNames.clear();
-    normalizedNames.set(name, normalized);
+    normalizedNames.set(detached(name), normalized);
   }
   return normalized;
 }

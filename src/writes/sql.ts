@@ -9,6 +9,7 @@
  * it, across dialects, and never throws.
  */
 import type { DbOperation, SqlControl } from './types.js';
+import { detached } from '../keys/detached.js';
 
 export type SqlClass =
   | { kind: 'write'; operation: DbOperation; table: string }
@@ -35,7 +36,7 @@ export function classifySql(text: string): SqlClass {
   let found = classified.get(text);
   if (found === undefined) {
     if (classified.size >= MAX_REMEMBERED) classified.clear();
-    classified.set(text, (found = classifyText(text)));
+    classified.set(detached(text), (found = classifyText(text)));
   }
   return found;
 }
