@@ -99,7 +99,9 @@ function checkInvalidations(ctx: Context): void {
     ...[...ctx.readShapes.values()].map((u) => ({ shape: u.shape, template: u.template, text: u.text, where: u.where as Located | undefined })),
     ...(input.registry?.families ?? []).map((f) => ({ shape: shapeOf(f.template), template: f.template, text: f.templateText, where: undefined })),
   ];
-  const isRead = memo((shape: string) => [...ctx.readShapes.keys()].some((read) => index.invalidates(shape, read)));
+  // A shape that is read itself needs no comparison (every shape reaches its own family).
+  const readShapes = [...ctx.readShapes.keys()];
+  const isRead = memo((shape: string) => ctx.readShapes.has(shape) || readShapes.some((read) => index.invalidates(shape, read)));
   const nearest = memo((shape: string) => nearestDrift(index, shape, targets));
   const reported = new Set<string>();
   for (const use of input.uses) {
