@@ -234,10 +234,8 @@ export class WriteScan {
 
   private makeEffectful(name: string): void {
     if (this.effectful.has(name)) return;
-    // Kept to the end of the run: no name may hold its file's text (detached.ts).
-    const kept = detached(name);
-    this.effectful.add(kept);
-    this.unpropagated.push(kept);
+    this.effectful.add(name);
+    this.unpropagated.push(name);
   }
 
 
@@ -271,12 +269,16 @@ function ownerName(node: ts.Node): string {
 }
 
 // Per function: every call in it asks, and the answer may take a walk through enclosing callbacks.
-// Detached once here: the scan keeps owner names in its call graph to the end of the run.
+// A name cut from the text is detached once here: the scan keeps owner names (every name
+// makeEffectful and calledBy hold) to the end of the run. An enclosing owner's name already is.
 const ownerNames = new WeakMap<ts.Node, string>();
 
 function functionOwnerName(fn: ts.SignatureDeclaration): string {
   let name = ownerNames.get(fn);
-  if (name === undefined) ownerNames.set(fn, (name = detached(functionCallName(fn) ?? ownerName(fn))));
+  if (name === undefined) {
+    const own = functionCallName(fn);
+    ownerNames.set(fn, (name = own !== undefined ? detached(own) : ownerName(fn)));
+  }
   return name;
 }
 
