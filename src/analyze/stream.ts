@@ -3,7 +3,8 @@
  * one part of it: a referenced project, a shard, the files some paths name):
  *
  *   1. files are visited depth first along their imports (Tarjan's algorithm), so a file comes
- *      after everything it imports; files importing each other form one group;
+ *      after everything it imports; files importing each other form one group; the files that
+ *      import a group are visited right after it;
  *   2. each group is parsed, walked once by discovery and the write scan, and its sites and write
  *      facts are turned into plain data at once;
  *   3. a tree is dropped once its file is analysed and so is every file importing it (guessed
@@ -99,14 +100,22 @@ export function collectStreamed(
     }
     walked.sort((a, b) => rank.get(a.fileName)! - rank.get(b.fileName)!);
     const own = new Set(walked.filter((sf) => reporting.has(sf)));
-    for (const draft of discovery.add(walked, own)) sites.push(toCheckSite(draft, relative, ids));
+    const siteFunctions = new Set<ts.Node>();
+    for (const draft of discovery.add(walked, own)) {
+      sites.push(toCheckSite(draft, relative, ids));
+      if (draft.fn) siteFunctions.add(draft.fn);
+    }
     if (own.size > 0) {
-      const facts = collectWriteFacts([...own], own, ctx, locate, { scan, isRedisCall: (call) => recognized.has(call) });
+      const facts = collectWriteFacts([...own], own, ctx, locate, { scan, isRedisCall: (call) => recognized.has(call), siteFunctions });
       for (const fn of facts.functions) writes.functions.push(fn);
       for (const cache of facts.localCaches) writes.localCaches.push(cache);
     }
     scan.forget(walked);
     for (const sf of own) reporting.delete(sf);
+    // The files waiting on this group come next (see the roots loop below).
+    for (const sf of members) {
+      for (const importer of lifetimes.importersOf(sf.fileName)) if (isOwn.has(importer) && !visits.has(importer) && !dropped.has(importer)) next.push(importer);
+    }
     // Another part's files are handed on (`shared`), never dropped.
     const leaving = lifetimes.analysed(members.filter((sf) => isOwn.has(sf.fileName)).map((sf) => sf.fileName));
     if (leaving.length > 0) {
@@ -170,15 +179,24 @@ export function collectStreamed(
     }
   };
 
-  for (const fileName of ownNames) {
-    if (visits.has(fileName) || dropped.has(fileName)) continue;
-    const sf = project.sourceFile(fileName);
-    if (!sf) {
-      done++;
-      problems.set(fileName, project.problemOf(fileName)!);
-      continue;
+  // Roots in the project's order, except that the files importing a group just analysed are
+  // taken next: the group's trees then go soon after them, before V8 copies them into the old
+  // generation (in file order, a module waited for importers hundreds of files apart: ~80 MB
+  // more promoted on the bench's 5,000 files). The order does not change the result (see above).
+  const next: string[] = [];
+  for (const first of ownNames) {
+    next.push(first);
+    while (next.length > 0) {
+      const fileName = next.pop()!;
+      if (visits.has(fileName) || dropped.has(fileName) || problems.has(fileName)) continue;
+      const sf = project.sourceFile(fileName);
+      if (!sf) {
+        done++;
+        problems.set(fileName, project.problemOf(fileName)!);
+        continue;
+      }
+      strongConnect(sf);
     }
-    strongConnect(sf);
   }
 
   // What this part imported from other parts: later parts importing them too parse them no more.
@@ -200,6 +218,8 @@ export function collectStreamed(
  * the file is then parsed again when met, as a file imported after it was dropped). Files
  * importing each other are analysed together and count as released to one another then.
  */
+const NO_FILES: readonly string[] = [];
+
 class TreeLifetimes {
   /** File → the files importing it that are not released yet. */
   private readonly importers = new Map<string, Set<string>>();
@@ -219,6 +239,11 @@ class TreeLifetimes {
       if (!importers) this.importers.set(target, (importers = new Set()));
       importers.add(fileName);
     }
+  }
+
+  /** The files importing `fileName` that are not released yet. */
+  importersOf(fileName: string): Iterable<string> {
+    return this.importers.get(fileName) ?? NO_FILES;
   }
 
   /** A group of files has been analysed: the files that may be dropped now. */

@@ -205,7 +205,11 @@ export function lookupExport(graph: ModuleGraph, file: ts.SourceFile, name: stri
   return byName.get(name) ?? undefined;
 }
 
-const exportCache = new WeakMap<ModuleGraph, WeakMap<ts.SourceFile, Map<string, ExportTarget | null>>>();
+// Its answers point into the module's tree (and, through re-exports, into others): a node cache,
+// so a streamed run that drops the trees lets them die young (node-caches.ts). Kept in a plain
+// WeakMap it held every imported module's tree through each scavenge until a full collection:
+// ~85 MB more promoted to the old generation on the bench's 5,000 files.
+const exportCache = nodeCache<ModuleGraph, WeakMap<ts.SourceFile, Map<string, ExportTarget | null>>>();
 
 /** The module a `require('x')` call names, if the expression is one. */
 function requiredModule(expr: ts.Expression | undefined): string | undefined {
