@@ -65,6 +65,8 @@ interface FileState {
   ctx: ResolveContext;
   locate: (node: ts.Node) => Located;
   sites: CheckSite[];
+  /** The functions those sites sit in. */
+  siteFunctions: ReadonlySet<ts.Node>;
   /** Calls discovery recognized as Redis commands (an unrecognized `x.del(k)` may invalidate, see collectWriteFacts). */
   redisCalls: ReadonlySet<ts.Node>;
   /** The write scan discovery's walk fed (valid for facts without `invalidators`). */
@@ -253,7 +255,8 @@ function fileState(context: AnyContext): FileState | undefined {
       });
       const ids = nodeIds(relative);
       const sites = drafts.map((draft) => toCheckSite(draft, relative, ids));
-      state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, redisCalls, scan, functions, facts: new Map(), models: new Map() };
+      const siteFunctions = new Set(drafts.flatMap((draft) => draft.fn ?? []));
+      state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, siteFunctions, redisCalls, scan, functions, facts: new Map(), models: new Map() };
     }
   } finally {
     files.set(sourceCode, state);
@@ -274,6 +277,9 @@ function buildModel(state: FileState, registry: Registry | undefined, options: W
       effectNames: invalidators,
       scan: invalidators.size === 0 ? state.scan : undefined,
       isRedisCall: (call) => redisCalls.has(call),
+      // A call of an `invalidators` function becomes a site only later (invalidatorSites): the
+      // function it sits in must keep its edges, so nothing is left out then.
+      siteFunctions: invalidators.size === 0 ? state.siteFunctions : undefined,
     });
     state.facts.set(factsKey, facts);
   }

@@ -151,7 +151,8 @@ function collectPart(
   const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, (node, file) => scan.visit(node, file));
   const ids = nodeIds(relative);
   const sites = drafts.map((draft) => toCheckSite(draft, relative, ids));
-  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call) });
+  const siteFunctions = new Set(drafts.flatMap((draft) => draft.fn ?? []));
+  const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call), siteFunctions });
   // Names, not the function: it holds the part's trees.
   return { sites, writes, problems: project.problems, loadedFileNames: listLoaded ? project.loadedFileNames() : [] };
 }

@@ -10,7 +10,7 @@ import type { FunctionNode } from '../resolve/declarations.js';
 import type { ResolveContext } from '../resolve/resolve-key.js';
 import { forEachNode } from '../resolve/walk.js';
 import { calleeName, functionCallName, resolveCallee } from '../writes/callee.js';
-import { collectFileFacts, localCacheKind, type CacheOp, type LocalCacheKind } from '../writes/function-facts.js';
+import { collectFileFacts, localCacheKind, type CacheOp, type FunctionFactsDraft, type LocalCacheKind } from '../writes/function-facts.js';
 import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
 import { isCandidateMethod } from './discover.js';
 import type { Located } from './site.js';
@@ -76,6 +76,12 @@ export function collectWriteFacts(
     scan?: WriteScan;
     /** Calls already recognized as Redis commands (see FunctionFactsDraft.opaqueInvalidation). */
     isRedisCall?: (call: ts.CallExpression) => boolean;
+    /**
+     * The functions call sites sit in (SiteDraft.fn), when the caller knows them all: then a
+     * call or callback into a function of the same file that does nothing for the write model
+     * is left out (see relevantFunctions).
+     */
+    siteFunctions?: ReadonlySet<ts.Node>;
   } = {},
 ): WriteFacts {
   let scan = options.scan;
@@ -100,13 +106,26 @@ export function collectWriteFacts(
   const functions: FunctionFacts[] = [];
   for (const file of files) {
     if (!own.has(file)) continue;
-    for (const draft of collectFileFacts(file, ctx, { keepCall, cacheNames, isRedisCall: options.isRedisCall, nodes: nodesOf.get(file) }).values()) {
+    const drafts = collectFileFacts(file, ctx, { keepCall, cacheNames, isRedisCall: options.isRedisCall, nodes: nodesOf.get(file) });
+    const callees = new Map<FunctionFactsDraft, (FunctionNode | undefined)[]>();
+    for (const draft of drafts.values()) {
+      callees.set(
+        draft,
+        draft.calls.map((call) => {
+          const callee = resolveCallee(call.node, ctx);
+          return callee !== draft.fn ? callee : undefined;
+        }),
+      );
+    }
+    const relevant = options.siteFunctions && relevantFunctions(file, drafts, callees, options.siteFunctions);
+    const matters = (fn: ts.Node) => !relevant || fn.getSourceFile() !== file || relevant.has(fn);
+    for (const draft of drafts.values()) {
       const calls: CallFact[] = [];
-      for (const call of draft.calls) {
-        const callee = resolveCallee(call.node, ctx);
-        if (callee && callee !== draft.fn) calls.push({ callee: id(callee), where: locate(call.node), awaited: call.awaited });
-      }
-      for (const cb of draft.callbacks) calls.push({ callee: id(cb.callback), where: locate(cb.node), awaited: cb.awaited });
+      draft.calls.forEach((call, i) => {
+        const callee = callees.get(draft)![i];
+        if (callee && matters(callee)) calls.push({ callee: id(callee), where: locate(call.node), awaited: call.awaited });
+      });
+      for (const cb of draft.callbacks) if (matters(cb.callback)) calls.push({ callee: id(cb.callback), where: locate(cb.node), awaited: cb.awaited });
       const facts: FunctionFacts = {
         id: id(draft.fn),
         // Kept to the end of the run, long after the tree: no string may hold its file's text (detached.ts).
@@ -136,6 +155,50 @@ export function collectWriteFacts(
     for (const d of scan.cacheDeclsOf.get(file) ?? []) localCaches.push({ id: id(d.decl), name: detached(d.name), kind: d.kind, where: locate(d.decl) });
   }
   return { functions, localCaches };
+}
+
+/**
+ * The functions of one file that can change what the write model says: those with facts of
+ * their own (writes, transaction control, cache operations, a flag), those with a call site in
+ * them (a Redis command, or a wrapper call that stands for one), those calling into another file
+ * (whose functions are not known here), and, by closure, those calling or running any of these.
+ * Every other function's summary is empty (WriteModel.summary), so an edge into it changes no
+ * finding: most are array callbacks (`rows.map((r) => r.id)`), ~18,000 such edges on the bench's
+ * 5,000 files, each a position, an id and a node of the call graph for nothing.
+ */
+function relevantFunctions(
+  file: ts.SourceFile,
+  drafts: ReadonlyMap<FunctionNode, FunctionFactsDraft>,
+  callees: ReadonlyMap<FunctionFactsDraft, readonly (FunctionNode | undefined)[]>,
+  siteFunctions: ReadonlySet<ts.Node>,
+): Set<ts.Node> {
+  const relevant = new Set<ts.Node>();
+  const work: ts.Node[] = [];
+  const mark = (fn: ts.Node) => {
+    if (relevant.has(fn)) return;
+    relevant.add(fn);
+    work.push(fn);
+  };
+  // Who calls or runs each same-file function, to pass relevance back to them.
+  const callersOf = new Map<ts.Node, FunctionNode[]>();
+  const edge = (from: FunctionNode, to: ts.Node) => {
+    const list = callersOf.get(to);
+    if (list) list.push(from);
+    else callersOf.set(to, [from]);
+  };
+  for (const fn of siteFunctions) if (fn.getSourceFile() === file) mark(fn);
+  for (const draft of drafts.values()) {
+    const own = draft.writes.length + draft.controls.length + draft.cacheOps.length > 0 || draft.transaction || draft.messageHandler || draft.opaqueInvalidation;
+    if (own) mark(draft.fn);
+    for (const callee of callees.get(draft)!) {
+      if (!callee) continue;
+      if (callee.getSourceFile() !== file) mark(draft.fn);
+      else edge(draft.fn, callee);
+    }
+    for (const cb of draft.callbacks) edge(draft.fn, cb.callback);
+  }
+  while (work.length > 0) for (const caller of callersOf.get(work.pop()!) ?? []) mark(caller);
+  return relevant;
 }
 
 /**
