@@ -1421,16 +1421,19 @@ function renderFile(i, seed, state) {
   };
 
   const targetLines = rng.int(60, 150);
-  const isDriftFile = rng.chance(0.03);
-  const isNoTtlFile = rng.chance(0.04);
+  // A share below 1 leaves the other files without Redis (and so without the bugs, which are
+  // Redis calls); at 1 no number is drawn for it, so the default tree stays as it was.
+  const usesRedis = state.redisShare >= 1 || rng.chance(state.redisShare);
+  const isDriftFile = rng.chance(0.03) && usesRedis;
+  const isNoTtlFile = rng.chance(0.04) && usesRedis;
 
   const blocks = [];
   let lines = 12;
   let redisBlocks = 0;
   const used = new Set();
   while (lines < targetLines || blocks.length < 3) {
-    // Keep Redis blocks a minority: roughly 1 in 3.
-    const useRedis = redisBlocks === 0 ? blocks.length >= 1 : rng.chance(0.33);
+    // Keep Redis blocks a minority: roughly 1 in 3 (and at least one in a file that uses Redis).
+    const useRedis = usesRedis && (redisBlocks === 0 ? blocks.length >= 1 : rng.chance(0.33));
     let gen = rng.weighted(useRedis ? REDIS_BLOCKS : PLAIN_BLOCKS);
     // Avoid near-identical blocks in one file most of the time.
     for (let tries = 0; tries < 3 && used.has(gen) && rng.chance(0.8); tries++) {
@@ -1542,7 +1545,7 @@ function writeFile(root, rel, text) {
  * Write a synthetic service tree into `dir` (emptied first).
  * Returns a manifest: { version, seed, fileCount, totalFiles, lines, redisCalls, drift, noTtl }.
  */
-export function generateTree(dir, fileCount, seed = 42) {
+export function generateTree(dir, fileCount, seed = 42, { redisShare = 1 } = {}) {
   const root = path.resolve(dir);
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
@@ -1551,6 +1554,7 @@ export function generateTree(dir, fileCount, seed = 42) {
     version: GENERATOR_VERSION,
     seed,
     fileCount,
+    redisShare,
     totalFiles: 0,
     lines: 0,
     redisCalls: 0, // approximate number of Redis command call sites emitted
@@ -1583,7 +1587,7 @@ export function generateTree(dir, fileCount, seed = 42) {
   put('src/keys/cache-keys.ts', cacheKeysModule());
   put('src/keys/index.ts', keysIndex());
 
-  const state = { manifest, exports: { load: [], invalidate: [] } };
+  const state = { manifest, redisShare, exports: { load: [], invalidate: [] } };
   for (let i = 0; i < fileCount; i++) {
     const { rel, text } = renderFile(i, seed, state);
     put(rel, text);
@@ -1593,11 +1597,11 @@ export function generateTree(dir, fileCount, seed = 42) {
   return manifest;
 }
 
-/** The manifest of an already generated tree if it matches (version, seed, fileCount), else null. */
-export function readMarker(dir, fileCount, seed) {
+/** The manifest of an already generated tree if it matches (version, seed, fileCount, Redis share), else null. */
+export function readMarker(dir, fileCount, seed, redisShare = 1) {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER_FILE), 'utf8'));
-    if (m.version === GENERATOR_VERSION && m.seed === seed && m.fileCount === fileCount) return m;
+    if (m.version === GENERATOR_VERSION && m.seed === seed && m.fileCount === fileCount && (m.redisShare ?? 1) === redisShare) return m;
   } catch {
     // missing or unreadable: regenerate
   }
@@ -1605,13 +1609,13 @@ export function readMarker(dir, fileCount, seed) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [dir, count, seed] = process.argv.slice(2);
+  const [dir, count, seed, share] = process.argv.slice(2);
   if (!dir || !count) {
-    console.error('usage: node bench/generate.mjs <dir> <fileCount> [seed]');
+    console.error('usage: node bench/generate.mjs <dir> <fileCount> [seed] [redisShare]');
     process.exit(2);
   }
   const t0 = performance.now();
-  const m = generateTree(dir, Number(count), seed === undefined ? 42 : Number(seed));
+  const m = generateTree(dir, Number(count), seed === undefined ? 42 : Number(seed), { redisShare: share === undefined ? 1 : Number(share) });
   const { drift, noTtl, ...rest } = m;
   console.log(
     JSON.stringify({ ...rest, driftSites: drift.length, noTtlSites: noTtl.length, ms: Math.round(performance.now() - t0) }),

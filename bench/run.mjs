@@ -11,6 +11,8 @@
 //   BENCH_SIZES=200,1000   tree sizes (default 1000,5000)
 //   BENCH_RUNS=3           rounds: each round runs every command once (medians are reported)
 //   BENCH_SEED=42          generator seed
+//   BENCH_REDIS_SHARE=1    share of module files that use Redis (default 1: every one does; 0.25
+//                          and 0 show what keydrift costs on code that uses Redis less, or not at all)
 //   BENCH_TIMEOUT=1800     per-run timeout in seconds
 //   BENCH_PEAK=time|node   peak-RSS method (default: GNU /usr/bin/time if usable, else bench/peak.mjs)
 //   BENCH_ONLY=parse,tsc   measure only these commands
@@ -40,9 +42,14 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,5000')
   .filter((n) => Number.isInteger(n) && n > 0);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const SEED = Number(process.env.BENCH_SEED ?? 42);
+const REDIS_SHARE = Number(process.env.BENCH_REDIS_SHARE ?? 1);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT ?? 1800) * 1000;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 
+if (!(REDIS_SHARE >= 0 && REDIS_SHARE <= 1)) {
+  console.error('BENCH_REDIS_SHARE must be a number from 0 to 1');
+  process.exit(2);
+}
 if (SIZES.length === 0) {
   console.error('BENCH_SIZES must be a comma-separated list of positive integers');
   process.exit(2);
@@ -120,12 +127,12 @@ function readKeydriftJson(file) {
 
 
 function ensureTree(size) {
-  const tree = path.join(outDir, `tree-${size}`);
-  let manifest = readMarker(tree, size, SEED);
+  const tree = path.join(outDir, REDIS_SHARE === 1 ? `tree-${size}` : `tree-${size}-redis${REDIS_SHARE}`);
+  let manifest = readMarker(tree, size, SEED, REDIS_SHARE);
   let genSeconds = null;
   if (!manifest) {
     const t0 = performance.now();
-    manifest = generateTree(tree, size, SEED);
+    manifest = generateTree(tree, size, SEED, { redisShare: REDIS_SHARE });
     genSeconds = (performance.now() - t0) / 1000;
   }
   return { tree, manifest, genSeconds };
@@ -134,7 +141,7 @@ function ensureTree(size) {
 // ---------------------------------------------------------------------------------------------
 
 console.log(
-  `keydrift bench: sizes=${SIZES.join(',')} runs=${RUNS} seed=${SEED} peak=${PEAK_METHOD} ` +
+  `keydrift bench: sizes=${SIZES.join(',')} runs=${RUNS} seed=${SEED} redis_share=${REDIS_SHARE} peak=${PEAK_METHOD} ` +
     `node=${process.version} cpus=${os.cpus().length} (${os.cpus()[0]?.model ?? '?'})`,
 );
 
@@ -143,7 +150,7 @@ for (const size of SIZES) {
   const { tree, manifest, genSeconds } = ensureTree(size);
   console.log('');
   console.log(
-    `== tree-${size}: ${manifest.totalFiles} .ts files, ${manifest.lines.toLocaleString('en')} lines, ` +
+    `== ${path.basename(tree)}: ${manifest.totalFiles} .ts files, ${manifest.lines.toLocaleString('en')} lines, ` +
       `~${manifest.redisCalls.toLocaleString('en')} Redis call sites, ${manifest.drift.length} drifted deletes, ` +
       `${manifest.noTtl.length} SETs without TTL ` +
       (genSeconds === null ? '(cached)' : `(generated in ${genSeconds.toFixed(1)} s)`),
@@ -153,13 +160,13 @@ for (const size of SIZES) {
   // each round then measures every command under about the same conditions as the others.
   const commands = commandsFor(tree, size);
   const state = new Map(commands.map((c) => [c, { times: [], peaks: [], failure: fs.existsSync(c.script) ? null : { status: `${path.relative(repoRoot, c.script)} not found`, log: null } }]));
-  for (const c of commands) if (!state.get(c).failure && c.warm) measure(c.name, `tree-${size}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
+  for (const c of commands) if (!state.get(c).failure && c.warm) measure(c.name, `${path.basename(tree)}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
   for (let run = 0; run < RUNS; run++) {
     for (const c of commands) {
       const s = state.get(c);
       if (s.failure) continue; // a failing command is not retried
       if (c.json) fs.rmSync(c.json, { force: true });
-      const m = measure(c.name, `tree-${size}`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
+      const m = measure(c.name, path.basename(tree), c.script, c.args, { cwd: c.cwd, accept: c.accept });
       if (m.ok && c.json && !fs.existsSync(c.json)) {
         m.ok = false;
         m.status = `${statusText(m.status)}, no JSON written`;
@@ -252,7 +259,7 @@ for (const size of SIZES) {
 
 fs.writeFileSync(
   path.join(outDir, 'results.json'),
-  JSON.stringify({ date: new Date().toISOString(), runs: RUNS, seed: SEED, peakMethod: PEAK_METHOD, results }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), runs: RUNS, seed: SEED, redisShare: REDIS_SHARE, peakMethod: PEAK_METHOD, results }, null, 2) + '\n',
 );
 
 const largest = results.reduce((a, b) => (b.size > a.size ? b : a));
@@ -262,8 +269,9 @@ const s = largest.summary;
 if (process.env.BENCH_ESLINT !== '0' && !ONLY) {
   const eslintSize = SIZES.includes(1000) ? 1000 : Math.min(...SIZES);
   console.log('');
-  console.log(`== eslint on tree-${eslintSize}`);
-  spawnSync(NODE, [path.join(benchDir, 'eslint.mjs'), ensureTree(eslintSize).tree, String(RUNS)], { stdio: 'inherit', cwd: repoRoot });
+  const { tree } = ensureTree(eslintSize);
+  console.log(`== eslint on ${path.basename(tree)}`);
+  spawnSync(NODE, [path.join(benchDir, 'eslint.mjs'), tree, String(RUNS)], { stdio: 'inherit', cwd: repoRoot });
 }
 
 // The live audit against a local redis-server, when the machine has one.
