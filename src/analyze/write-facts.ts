@@ -118,14 +118,14 @@ export function collectWriteFacts(
       );
     }
     const relevant = options.siteFunctions && relevantFunctions(file, drafts, callees, options.siteFunctions);
-    const matters = (fn: ts.Node) => !relevant || fn.getSourceFile() !== file || relevant.has(fn);
     for (const draft of drafts.values()) {
       const calls: CallFact[] = [];
       draft.calls.forEach((call, i) => {
         const callee = callees.get(draft)![i];
-        if (callee && matters(callee)) calls.push({ callee: id(callee), where: locate(call.node), awaited: call.awaited });
+        if (callee && (!relevant || relevant.has(callee) || callee.getSourceFile() !== file)) calls.push({ callee: id(callee), where: locate(call.node), awaited: call.awaited });
       });
-      for (const cb of draft.callbacks) if (matters(cb.callback)) calls.push({ callee: id(cb.callback), where: locate(cb.node), awaited: cb.awaited });
+      // A callback is written in the call, so in this file.
+      for (const cb of draft.callbacks) if (!relevant || relevant.has(cb.callback)) calls.push({ callee: id(cb.callback), where: locate(cb.node), awaited: cb.awaited });
       const facts: FunctionFacts = {
         id: id(draft.fn),
         // Kept to the end of the run, long after the tree: no string may hold its file's text (detached.ts).
@@ -179,14 +179,17 @@ function relevantFunctions(
     relevant.add(fn);
     work.push(fn);
   };
-  // Who calls or runs each same-file function, to pass relevance back to them.
+  // Who calls or runs each same-file function, to pass relevance back to them. Only functions
+  // something calls can be left out of an edge, so only they are looked up among siteFunctions.
   const callersOf = new Map<ts.Node, FunctionNode[]>();
   const edge = (from: FunctionNode, to: ts.Node) => {
     const list = callersOf.get(to);
     if (list) list.push(from);
-    else callersOf.set(to, [from]);
+    else {
+      callersOf.set(to, [from]);
+      if (siteFunctions.has(to)) mark(to);
+    }
   };
-  for (const fn of siteFunctions) if (fn.getSourceFile() === file) mark(fn);
   for (const draft of drafts.values()) {
     const own = draft.writes.length + draft.controls.length + draft.cacheOps.length > 0 || draft.transaction || draft.messageHandler || draft.opaqueInvalidation;
     if (own) mark(draft.fn);
