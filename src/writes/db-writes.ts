@@ -81,14 +81,18 @@ function chainHasWriteName(call: ts.CallExpression): boolean {
   let e: ts.Expression = call.expression;
   for (let depth = 0; depth < 64; depth++) {
     if (ts.isPropertyAccessExpression(e)) {
-      const name = e.name.text;
-      if (isSqlMethod(name) || operationOf(name) !== undefined) return true;
+      if (isWriteName(e.name.text)) return true;
       e = e.expression;
     } else if (ts.isCallExpression(e) || ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) {
       e = e.expression;
     } else break;
   }
   return false;
+}
+
+/** A method name a database write goes through: a write verb or a SQL method (chainHasWriteName). */
+export function isWriteName(name: string): boolean {
+  return isSqlMethod(name) || operationOf(name) !== undefined;
 }
 
 /**
