@@ -351,6 +351,15 @@ export function openStreamedProject(plan: ProjectPlan, compilerOptions: ts.Compi
   const store = createSourceStore(compilerOptions, unparseable, shared);
   const projectFiles = new Set(plan.fileNames);
   const graph = createModuleGraph(compilerOptions, projectFiles, (fileName) => store.get(fileName));
+  // Files side by side import the same modules by the same specifiers: one resolution per folder.
+  const guessed = new Map<string, string | null>();
+  const guessedTarget = (folder: string, specifier: string): string | null => {
+    const key = `${folder}\0${specifier}`;
+    let target = guessed.get(key);
+    // The specifier is cut from the file's text: a key of its own keeps the text out (detached.ts).
+    if (target === undefined) guessed.set(detached(key), (target = ownRelativeModule(folder, specifier, projectFiles) ?? null));
+    return target;
+  };
   return {
     graph,
     sourceFile: (fileName) => store.get(fileName),
@@ -358,9 +367,10 @@ export function openStreamedProject(plan: ProjectPlan, compilerOptions: ts.Compi
       const text = store.readAhead(fileName);
       if (text === undefined) return [];
       const out = new Set<string>();
+      const folder = path.dirname(fileName);
       for (const match of text.matchAll(SPECIFIER_TEXT)) {
-        const target = ownRelativeModule(fileName, match[1] ?? match[2], projectFiles);
-        if (target !== undefined && target !== fileName) out.add(target);
+        const target = guessedTarget(folder, match[1] ?? match[2]);
+        if (target !== null && target !== fileName) out.add(target);
       }
       return [...out];
     },
@@ -536,7 +546,7 @@ function createModuleGraph(compilerOptions: ts.CompilerOptions, projectFiles: Re
   const byFile = new WeakMap<ts.SourceFile, Map<string, string | null>>();
   const target = (from: ts.SourceFile, specifier: string): string | null => {
     try {
-      const own = ownRelativeModule(from.fileName, specifier, projectFiles);
+      const own = ownRelativeModule(path.dirname(from.fileName), specifier, projectFiles);
       if (own) return own;
       const resolved = ts.resolveModuleName(specifier, from.fileName, compilerOptions, host, cache).resolvedModule;
       const fileName = resolved?.resolvedFileName;
@@ -584,9 +594,9 @@ const EXTENSIONLESS = ['.ts', '.tsx', '.js', '.jsx', '/index.ts', '/index.tsx', 
  * A project file a relative specifier names (`./keys.js` → keys.ts), or undefined when none of
  * its candidates is one (then TypeScript's resolver decides: declaration files, packages, paths).
  */
-function ownRelativeModule(fromFile: string, specifier: string, projectFiles: ReadonlySet<string>): string | undefined {
+function ownRelativeModule(fromFolder: string, specifier: string, projectFiles: ReadonlySet<string>): string | undefined {
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
-  const target = path.resolve(path.dirname(fromFile), specifier);
+  const target = path.resolve(fromFolder, specifier);
   const extension = path.extname(target);
   const replacements = SOURCE_FOR_EXTENSION[extension];
   const candidates = replacements ? replacements.map((ext) => target.slice(0, -extension.length) + ext) : EXTENSIONLESS.map((ext) => target + ext);
