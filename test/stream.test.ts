@@ -101,21 +101,31 @@ describe('streamed untyped run', () => {
     expect(dropped).toEqual(kept);
   });
 
+  /** The files parsed during an untyped run, in the order they were parsed. */
+  const parseOrder = (files: Record<string, string>): string[] => {
+    const parsed: string[] = [];
+    const original = ts.createSourceFile;
+    ts.createSourceFile = ((...args: Parameters<typeof original>) => {
+      parsed.push(args[0].replace(/.*\/src\//, ''));
+      return original(...args);
+    }) as typeof original;
+    try {
+      sitesOf(files);
+    } finally {
+      ts.createSourceFile = original;
+    }
+    return parsed;
+  };
+
+  it('the files importing a module are analysed right after it, so its tree can go soon', () => {
+    const files: Record<string, string> = { 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': reader('./a-wrappers.js') };
+    for (let i = 1; i <= 5; i++) files[`src/m-${i}.ts`] = `export const m${i} = ${i};\n`;
+    // In file order z-read.ts would come last, with a-wrappers.ts kept loaded all along.
+    expect(parseOrder(files)).toEqual(['a-wrappers.ts', 'redis.ts', 'z-read.ts', 'm-1.ts', 'm-2.ts', 'm-3.ts', 'm-4.ts', 'm-5.ts']);
+  });
+
   it('every file is parsed once; a module dropped before an importer the guess missed, twice', () => {
-    const parses = (files: Record<string, string>): string[] => {
-      const parsed: string[] = [];
-      const original = ts.createSourceFile;
-      ts.createSourceFile = ((...args: Parameters<typeof original>) => {
-        parsed.push(args[0].replace(/.*\/src\//, ''));
-        return original(...args);
-      }) as typeof original;
-      try {
-        sitesOf(files);
-      } finally {
-        ts.createSourceFile = original;
-      }
-      return parsed.sort();
-    };
+    const parses = (files: Record<string, string>): string[] => parseOrder(files).sort();
     expect(parses({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': reader('./a-wrappers.js') })).toEqual(['a-wrappers.ts', 'redis.ts', 'z-read.ts']);
     // redis.ts went with a-wrappers.ts, its only importer then, and comes back with it.
     expect(parses({ 'src/redis.ts': REDIS, 'src/a-wrappers.ts': wrappers('./redis.js'), 'src/z-read.ts': unguessedReader('./a-wrappers.js') })).toEqual([
