@@ -1,5 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { foldFollowingExpiry, nodeIds, toCheckSite } from '../src/analyze/analyze.js';
+import { templateInterner } from '../src/keys/detached.js';
 import type { CheckSite } from '../src/analyze/site.js';
 import { formatTemplate, parseTemplate, type Template } from '../src/keys/template.js';
 import { unify } from '../src/keys/unify.js';
@@ -46,13 +47,14 @@ export default createRule<Options, MessageId>({
     const sites: CheckSite[] = [];
     const relative = () => context.filename;
     const ids = nodeIds(relative);
+    const intern = templateInterner();
 
     return {
       CallExpression(node) {
         for (const command of redisCommandsAt(context, node, (info) => info.createsValue || info.setsExpiry)) {
           const { info } = command.command;
           if (!info.createsValue && !info.setsExpiry) continue;
-          const site = toCheckSite(command.site, relative, ids);
+          const site = toCheckSite(command.site, relative, ids, intern);
           sites.push(site);
           if (info.createsValue) writes.push({ node, site });
         }

@@ -3,7 +3,7 @@
  * equal to the ones they copy (the checks compare templates by text, never by identity).
  */
 import { describe, expect, it } from 'vitest';
-import { detached, detachedOrNull, detachedTemplate } from '../src/keys/detached.js';
+import { detached, detachedOrNull, detachedTemplate, templateInterner } from '../src/keys/detached.js';
 import { formatTemplate, parseTemplate, templateShape } from '../src/keys/template.js';
 
 describe('detached strings', () => {
@@ -26,5 +26,19 @@ describe('detached strings', () => {
     expect(copy).toEqual(long);
     expect(formatTemplate(copy)).toBe(formatTemplate(long));
     expect(templateShape(copy)).toBe(templateShape(long));
+  });
+
+  it('a run keeps one template object per text, equal to the templates it stands for', () => {
+    const intern = templateInterner();
+    const first = intern(parseTemplate('tenant-settings:{{cluster-tag}}:{organisationIdentifier}:v2'));
+    const again = intern(parseTemplate('tenant-settings:{{cluster-tag}}:{organisationIdentifier}:v2'));
+    expect(again).toBe(first);
+    expect(formatTemplate(first)).toBe('tenant-settings:{{cluster-tag}}:{organisationIdentifier}:v2');
+    // Hole names are part of the text: another name is another template, of the same shape.
+    const renamed = intern(parseTemplate('tenant-settings:{{cluster-tag}}:{orgId}:v2'));
+    expect(renamed).not.toBe(first);
+    expect(templateShape(renamed)).toBe(templateShape(first));
+    // Each run has its own.
+    expect(templateInterner()(parseTemplate('tenant-settings:{{cluster-tag}}:{organisationIdentifier}:v2'))).not.toBe(first);
   });
 });

@@ -16,6 +16,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import ts from '#typescript';
 import { locator, nodeIds, toCheckSite, toRelative } from '../../src/analyze/analyze.js';
+import { templateInterner } from '../../src/keys/detached.js';
 import { discoverCallSites } from '../../src/analyze/discover.js';
 import type { CheckSite, Located } from '../../src/analyze/site.js';
 import { eventsOf, type AddFinding } from '../../src/analyze/write-checks.js';
@@ -289,7 +290,8 @@ function fileState(context: AnyContext): FileState | undefined {
         if (isFunctionNode(node)) functions.push(node);
       });
       const ids = nodeIds(relative);
-      const sites = drafts.map((draft) => toCheckSite(draft, relative, ids));
+      const intern = templateInterner();
+      const sites = drafts.map((draft) => toCheckSite(draft, relative, ids, intern));
       const siteFunctions = new Set(drafts.flatMap((draft) => draft.fn ?? []));
       state = { sourceFile, fileName: relative(sourceFile.fileName), ctx, locate: locator(relative), sites, siteFunctions, redisCalls, scan, functions, facts: new Map(), models: new Map() };
     }

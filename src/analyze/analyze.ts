@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import ts from '#typescript';
-import { detached, detachedOrNull, detachedTemplate } from '../keys/detached.js';
+import { detached, detachedOrNull, templateInterner } from '../keys/detached.js';
 import { formatTemplate, templateShape } from '../keys/template.js';
 import { unify } from '../keys/unify.js';
 import { createClientContext, type ExtraClientPackages } from '../redis/clients.js';
@@ -150,7 +150,8 @@ function collectPart(
   const scan = new WriteScan(own);
   const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, (node, file) => scan.visit(node, file));
   const ids = nodeIds(relative);
-  const sites = drafts.map((draft) => toCheckSite(draft, relative, ids));
+  const intern = templateInterner();
+  const sites = drafts.map((draft) => toCheckSite(draft, relative, ids, intern));
   const siteFunctions = new Set(drafts.flatMap((draft) => draft.fn ?? []));
   const writes = collectWriteFacts(project.files, own, ctx, locator(relative), { scan, isRedisCall: (call) => redisCalls.has(call), siteFunctions });
   // Names, not the function: it holds the part's trees.
@@ -184,15 +185,18 @@ export function nodeIds(relative: (file: string) => string): (node: ts.Node | un
   };
 }
 
-/** A discovered site as plain data: positions instead of nodes, ids for its function and pipeline. */
-export function toCheckSite(draft: SiteDraft, relative: (file: string) => string, id = nodeIds(relative)): CheckSite {
+/**
+ * A discovered site as plain data: positions instead of nodes, ids for its function and pipeline.
+ * `id` and `intern` are the run's, so that sites share their ids and templates.
+ */
+export function toCheckSite(draft: SiteDraft, relative: (file: string) => string, id = nodeIds(relative), intern = templateInterner()): CheckSite {
   const locate = locator(relative);
   return {
     where: locate(draft.node),
     client: draft.client,
     info: draft.info,
     // Kept to the end of the run, long after the tree: no string may hold its file's text (detached.ts).
-    keys: draft.keys.map((key) => ({ source: detached(key.source), templates: key.templates.map(detachedTemplate) })),
+    keys: draft.keys.map((key) => ({ source: detached(key.source), templates: key.templates.map(intern) })),
     ttl: draft.ttl,
     functionName: detachedOrNull(draft.functionName),
     fnId: id(draft.fn),

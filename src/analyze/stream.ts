@@ -29,6 +29,7 @@ import { openStreamedProject, type LoadProblem, type ProjectPart, type ProjectPl
 import type { CheckSite } from './site.js';
 import { collectWriteFacts, WriteScan, type WriteFacts } from './write-facts.js';
 import { locator, nodeIds, toCheckSite } from './analyze.js';
+import { templateInterner } from '../keys/detached.js';
 
 export interface StreamedCollection {
   sites: CheckSite[];
@@ -69,6 +70,7 @@ export function collectStreamed(
   const discovery = new CallDiscovery(ctx, recognized, (node, file) => scan.visit(node, file));
   const locate = locator(relative);
   const ids = nodeIds(relative);
+  const intern = templateInterner();
 
   const sites: CheckSite[] = [];
   const writes: WriteFacts = { functions: [], localCaches: [] };
@@ -102,7 +104,7 @@ export function collectStreamed(
     const own = new Set(walked.filter((sf) => reporting.has(sf)));
     const siteFunctions = new Set<ts.Node>();
     for (const draft of discovery.add(walked, own)) {
-      sites.push(toCheckSite(draft, relative, ids));
+      sites.push(toCheckSite(draft, relative, ids, intern));
       if (draft.fn) siteFunctions.add(draft.fn);
     }
     if (own.size > 0) {
