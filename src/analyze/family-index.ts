@@ -1,5 +1,5 @@
 /**
- * Key uses grouped by family shape, with unification and drift between shapes memoized. A large
+ * Key uses grouped by family shape, with unification between shapes memoized. A large
  * project has tens of thousands of key uses but a few hundred shapes, so the cross-file checks
  * compare shapes, never use against use.
  */
@@ -29,7 +29,6 @@ export class FamilyIndex {
   readonly groups = new Map<string, ShapeGroup>();
   /** Lower shape → higher shape → whether they unify (nested maps: no key string per question). */
   private readonly unifyMemo = new Map<string, Map<string, boolean>>();
-  private readonly driftMemo = new Map<string, DriftKind | null>();
 
   constructor(uses: KeyUse[]) {
     for (const use of uses) {
@@ -69,14 +68,9 @@ export class FamilyIndex {
     return this.unifies(a, b);
   }
 
+  /** How a shape drifted from a target (asked once per pair: the checks remember the nearest per shape). */
   drift(shape: string, target: { shape: string; template: Template }): DriftKind | undefined {
-    const key = `${shape}\0${target.shape}`;
-    let value = this.driftMemo.get(key);
-    if (value === undefined) {
-      value = driftBetween(this.group(shape).template, target.template) ?? null;
-      this.driftMemo.set(key, value);
-    }
-    return value ?? undefined;
+    return driftBetween(this.group(shape).template, target.template);
   }
 }
 

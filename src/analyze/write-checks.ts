@@ -301,6 +301,19 @@ function checkLocalCaches(model: WriteModel, add: AddFinding): void {
       frontedBy.set(op.cache, set);
     }
   }
+  // The first invalidation of a family in source order, for the message: a family is named by
+  // many caches, and deleted in hundreds of places on a large tree (sorting them for each cache
+  // was most of this check).
+  const firstOf = new Map<number, CheckSite>();
+  const firstInvalidator = (family: number, invalidators: readonly { site: CheckSite }[]): CheckSite => {
+    let first = firstOf.get(family);
+    if (!first) {
+      first = invalidators[0].site;
+      for (const { site } of invalidators) if (compareLocated(site.where, first.where) < 0) first = site;
+      firstOf.set(family, first);
+    }
+    return first;
+  };
   for (const cache of model.facts.localCaches) {
     const fronted = frontedBy.get(cache.id) ?? new Set<number>();
     if (fronted.size === 0 || handlers.some((f) => model.summary(f.id).clears.has(cache.id))) continue;
@@ -308,7 +321,7 @@ function checkLocalCaches(model: WriteModel, add: AddFinding): void {
       const invalidators = invalidatorsOf.get(index) ?? [];
       if (invalidators.length === 0 || invalidators.some(({ fnId }) => model.summary(fnId).clears.has(cache.id))) continue;
       const family = model.families[index];
-      const first = invalidators.map((i) => i.site).sort((a, b) => compareLocated(a.where, b.where))[0];
+      const first = firstInvalidator(index, invalidators);
       add(
         'stale-local-cache',
         'warning',

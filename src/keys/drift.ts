@@ -20,9 +20,13 @@ export const DRIFT_DESCRIPTIONS: Record<DriftKind, string> = {
  * Checked in order of how specific the explanation is.
  */
 export function driftBetween(a: Template, b: Template): DriftKind | undefined {
-  if (unify(a, b)) return undefined;
-  const fa = featuresOf(a);
-  const fb = featuresOf(b);
+  // Unification rules out a drift between two of one family; it is asked last, as it costs more
+  // than the comparisons of features, which most pairs of families fail anyway.
+  const kind = featureDrift(featuresOf(a), featuresOf(b));
+  return kind !== undefined && !unify(a, b) ? kind : undefined;
+}
+
+function featureDrift(fa: Features, fb: Features): DriftKind | undefined {
   if ((fa.hasVersion || fb.hasVersion) && fa.versionless === fb.versionless) return 'version';
   if (fa.lowerCase === fb.lowerCase) return 'case';
   if (fa.separators === fb.separators) return 'separator';
@@ -107,9 +111,11 @@ function differsByInsertedSegments(longer: Features, shorter: Features): boolean
   const extra = l.length - s.length;
   if (extra < 1 || extra > 2) return false;
   if (s.every((seg) => seg === '{}')) return false; // all holes: anything would match
-  const target = s.join(':');
+  // `longer` without its segments start .. start + extra - 1 is `shorter`.
   for (let start = 0; start + extra < l.length; start++) {
-    if ([...l.slice(0, start), ...l.slice(start + extra)].join(':') === target) return true;
+    let same = true;
+    for (let i = 0; i < s.length && same; i++) same = s[i] === l[i < start ? i : i + extra];
+    if (same) return true;
   }
   return false;
 }
