@@ -3,7 +3,7 @@
  * generation of node caches, so the trees die in V8's young generation. A cache whose answers
  * point into a tree kept in a plain WeakMap holds the tree through every scavenge (the scavenger
  * keeps an entry's value without proving its key dead), and each tree is copied into the old
- * generation: on the bench's 5,000 files the export cache alone added ~85 MB there.
+ * generation: on the bench's 5,000 files the export cache alone added ~70 MB there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
