@@ -285,9 +285,13 @@ function fileState(context: AnyContext): FileState | undefined {
       const own = new Set([sourceFile]);
       const scan = new WriteScan(own);
       const functions: FunctionNode[] = [];
-      const drafts = discoverCallSites([sourceFile], ctx, own, undefined, redisCalls, (node) => {
-        scan.visit(node, sourceFile);
-        if (isFunctionNode(node)) functions.push(node);
+      // The scan hears every kind of function node too.
+      const drafts = discoverCallSites([sourceFile], ctx, own, undefined, redisCalls, {
+        kinds: scan.kinds,
+        visit(node) {
+          scan.visit(node, sourceFile);
+          if (isFunctionNode(node)) functions.push(node);
+        },
       });
       const ids = nodeIds(relative);
       const intern = templateInterner();

@@ -67,7 +67,7 @@ export function collectStreamed(
   const reporting = new Set<ts.SourceFile>();
   const recognized = new WeakSet<ts.Node>();
   const scan = new WriteScan((file) => reporting.has(file));
-  const discovery = new CallDiscovery(ctx, recognized, (node, file) => scan.visit(node, file));
+  const discovery = new CallDiscovery(ctx, recognized, scan);
   const locate = locator(relative);
   const ids = nodeIds(relative);
   const intern = templateInterner();

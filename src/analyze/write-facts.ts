@@ -12,7 +12,7 @@ import { forEachNode } from '../resolve/walk.js';
 import { calleeName, functionCallName, resolveCallee } from '../writes/callee.js';
 import { collectFileFacts, localCacheKind, type CacheOp, type FunctionFactsDraft, type LocalCacheKind } from '../writes/function-facts.js';
 import type { DbOperation, OrmKind, SqlControl } from '../writes/types.js';
-import { isCandidateMethod } from './discover.js';
+import { isCandidateMethod, type NodeListener } from './discover.js';
 import type { Located } from './site.js';
 
 export interface WriteFact {
@@ -204,13 +204,29 @@ function relevantFunctions(
   return relevant;
 }
 
+// What WriteScan.visit looks at: calls, tagged templates, cache declarations, named functions.
+const SCANNED_KINDS = new Uint8Array(ts.SyntaxKind.Count);
+for (const kind of [
+  ts.SyntaxKind.CallExpression,
+  ts.SyntaxKind.TaggedTemplateExpression,
+  ts.SyntaxKind.VariableDeclaration,
+  ts.SyntaxKind.PropertyDeclaration,
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.FunctionExpression,
+]) {
+  SCANNED_KINDS[kind] = 1;
+}
+
 /**
  * What the write facts need from a walk over every file: the local caches declared, each own
  * file's calls and tagged templates in source order, and the names a write path can reach an
  * effect through (functions that issue one and, by closure, their callers' names). Discovery
  * feeds it from its own walk, so the analyzer walks each tree once.
  */
-export class WriteScan {
+export class WriteScan implements NodeListener {
+  readonly kinds = SCANNED_KINDS;
   /** Local caches declared, per file (in source order). */
   readonly cacheDeclsOf = new Map<ts.SourceFile, { decl: ts.Node; name: string; kind: LocalCacheKind }[]>();
   /** The names those caches are used by. */
@@ -234,9 +250,8 @@ export class WriteScan {
     private readonly extra?: ReadonlySet<string>,
   ) {}
 
-  /** Every node of every file that may hold code (`file`, the one it is in), in source order (pre-order). */
+  /** The nodes of every file of the kinds in `kinds` (`file`, the one it is in), in source order (pre-order). */
   visit(node: ts.Node, file: ts.SourceFile): void {
-    // One switch on the kind: this runs for every node of the project.
     switch (node.kind) {
       case ts.SyntaxKind.CallExpression:
       case ts.SyntaxKind.TaggedTemplateExpression:
