@@ -14,6 +14,7 @@ import { findRegistry, loadRegistry, matchFamily } from '../registry/load.js';
 import type { Registry } from '../registry/types.js';
 import type { AnalysisResult, Finding, TemplateSummary } from '../types.js';
 import { runChecks, type KeyUse } from './checks.js';
+import { lineAndCharacter } from './positions.js';
 import { discoverCallSites, type SiteDraft } from './discover.js';
 import { loadProject, planProject, type LoadOptions, type LoadProblem, type ProjectPart, type ProjectPlan, type SharedFiles } from './project.js';
 import { releaseMemory } from '../run/release-memory.js';
@@ -148,7 +149,7 @@ function collectPart(
   const own = new Set(project.own);
   const redisCalls = new Set<ts.Node>();
   const scan = new WriteScan(own);
-  const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, (node, file) => scan.visit(node, file));
+  const drafts = discoverCallSites(project.files, ctx, own, progress.analyze, redisCalls, scan);
   const ids = nodeIds(relative);
   const intern = templateInterner();
   const sites = drafts.map((draft) => toCheckSite(draft, relative, ids, intern));
@@ -162,7 +163,7 @@ function collectPart(
 export function locator(relative: (file: string) => string): (node: ts.Node) => Located {
   return (node) => {
     const sf = node.getSourceFile();
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    const { line, character } = lineAndCharacter(sf, node.getStart(sf));
     return { file: relative(sf.fileName), line: line + 1, column: character + 1 };
   };
 }
