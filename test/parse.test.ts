@@ -9,7 +9,7 @@ import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
 import ts from '#typescript';
-import { forEachNode, parseWithParents } from '../src/resolve/walk.js';
+import { forEachCodeNode, forEachNode, parseWithParents, walkCodeNodes } from '../src/resolve/walk.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -54,14 +54,48 @@ describe('parseWithParents', () => {
       const text = readFileSync(path.join(root, file), 'utf8');
       const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseAll };
       const expected = nodesOf(ts.createSourceFile(file, text, options, true, scriptKind(file)));
-      const actual = nodesOf(parseWithParents(file, text, options, scriptKind(file)));
-      expect(actual.length, file).toBe(expected.length);
-      for (let i = 0; i < expected.length; i++) {
-        if (where(actual[i].parent) !== where(expected[i].parent)) expect(`${file}: ${where(actual[i])} in ${where(actual[i].parent)}`).toBe(`${file}: ${where(expected[i])} in ${where(expected[i].parent)}`);
+      // Both passes: the plain one and the one listing the code nodes.
+      for (const recordCode of [false, true]) {
+        const actual = nodesOf(parseWithParents(file, text, options, scriptKind(file), recordCode));
+        expect(actual.length, file).toBe(expected.length);
+        for (let i = 0; i < expected.length; i++) {
+          if (where(actual[i].parent) !== where(expected[i].parent)) expect(`${file}: ${where(actual[i])} in ${where(actual[i].parent)}`).toBe(`${file}: ${where(expected[i])} in ${where(expected[i].parent)}`);
+        }
       }
       nodes += expected.length;
     }
     expect(nodes).toBeGreaterThan(100_000);
+  });
+
+  it('lists the code nodes forEachCodeNode visits, in its order, for the first walk', () => {
+    let listed = 0;
+    for (const file of sample()) {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      const sf = parseWithParents(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseAll }, scriptKind(file), true);
+      const walked: ts.Node[] = [];
+      forEachCodeNode(sf, (node) => void walked.push(node));
+      const first: ts.Node[] = [];
+      walkCodeNodes(sf, (node) => void first.push(node));
+      const again: ts.Node[] = [];
+      walkCodeNodes(sf, (node) => void again.push(node));
+      expect(first.length, file).toBe(walked.length);
+      expect(first.every((node, i) => node === walked[i]), file).toBe(true);
+      expect(again.every((node, i) => node === walked[i]) && again.length === walked.length, file).toBe(true);
+      listed += first.length;
+    }
+    expect(listed).toBeGreaterThan(50_000);
+  });
+
+  it('gives a trailing JSDoc its parent, the end-of-file token, in both passes', () => {
+    // The one token TypeScript hangs JSDoc on.
+    const text = 'const a = 1;\n/** @type {number} */\n';
+    for (const recordCode of [false, true]) {
+      const sf = parseWithParents('a.js', text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseAll }, ts.ScriptKind.JS, recordCode);
+      const docs = (sf.endOfFileToken as { jsDoc?: ts.Node[] }).jsDoc ?? [];
+      expect(docs).toHaveLength(1);
+      expect(docs[0].parent).toBe(sf.endOfFileToken);
+      expect(nodesOf(docs[0]).slice(1).every((node) => node.parent !== undefined)).toBe(true);
+    }
   });
 
   it('handles a tree thousands of levels deep without recursion', () => {

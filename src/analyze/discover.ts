@@ -24,7 +24,7 @@ import {
 import { bindCall, calledFunction, EMPTY_ENV, propertyNameText, resolveKey, type Env } from '../resolve/resolve-key.js';
 import type { ClientKind, TtlInfo } from '../types.js';
 import { calleeName } from '../writes/callee.js';
-import { forEachCodeNode, forEachNode } from '../resolve/walk.js';
+import { forEachNode, walkCodeNodes } from '../resolve/walk.js';
 import { inlineTtl } from './ttl.js';
 
 export interface DraftKey {
@@ -136,7 +136,7 @@ export class CallDiscovery {
     for (const [index, file] of files.entries()) {
       onProgress?.(index, files.length);
       const isOwn = !own || own.has(file);
-      forEachCodeNode(file, (node) => {
+      walkCodeNodes(file, (node) => {
         if (heard !== undefined && heard[node.kind] === 1) listener!.visit(node, file);
         if (!ts.isCallExpression(node)) return;
         if (!isOwn && !passesParameter(node)) return;

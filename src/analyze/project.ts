@@ -293,7 +293,7 @@ function createSourceStore(compilerOptions: ts.CompilerOptions, unparseable: Map
           texts.delete(fileName);
           // JSDoc is never read without types (with them, the program parses it for .js type info).
           const parseOptions = { languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-          sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName))) ?? null);
+          sf = text === undefined ? null : (guardParser(fileName, unparseable, () => parseWithParents(fileName, text, parseOptions, scriptKindOf(fileName), true)) ?? null);
         }
         files.set(fileName, sf);
         if (sf) read.add(fileName);

@@ -50,11 +50,30 @@ export function forEachCodeNode(root: ts.Node, visit: (node: ts.Node) => void): 
  * for every node and fills it with `unshift`: on 5,000 files that cost ~0.5 s more than this
  * walk, in allocation and the garbage collection it causes. The same children get the same
  * parents (test/parse.test.ts compares the two on real files).
+ *
+ * With `recordCode`, the pass also lists the nodes forEachCodeNode would visit, in its order,
+ * for the first walkCodeNodes of the tree to take instead of walking it again.
  */
-export function parseWithParents(fileName: string, text: string, options: ts.CreateSourceFileOptions, scriptKind: ts.ScriptKind): ts.SourceFile {
+export function parseWithParents(fileName: string, text: string, options: ts.CreateSourceFileOptions, scriptKind: ts.ScriptKind, recordCode = false): ts.SourceFile {
   const sourceFile = ts.createSourceFile(fileName, text, options, false, scriptKind);
-  setParentPointers(sourceFile);
+  if (recordCode) recordedCodeNodes.set(sourceFile, setParentsListingCode(sourceFile));
+  else setParentPointers(sourceFile);
   return sourceFile;
+}
+
+// Taken (and deleted) by the tree's first walk: an entry's nodes point into its tree, which a
+// WeakMap would keep alive through young-generation collections (node-caches.ts).
+const recordedCodeNodes = new WeakMap<ts.SourceFile, ts.Node[]>();
+
+/**
+ * forEachCodeNode over a whole tree, from the list its parse recorded when there is one (the
+ * first walk only; later walks go down the tree again).
+ */
+export function walkCodeNodes(file: ts.SourceFile, visit: (node: ts.Node) => void): void {
+  const recorded = recordedCodeNodes.get(file);
+  if (recorded === undefined) return forEachCodeNode(file, visit);
+  recordedCodeNodes.delete(file);
+  for (const node of recorded) visit(node);
 }
 
 /** Sets the parent of every node below `root` (JSDoc included), as `setParentNodes` would. */
@@ -70,5 +89,44 @@ function setParentPointers(root: ts.Node): void {
     ts.forEachChild(parent, adopt);
     const docs = (parent as { jsDoc?: ts.Node[] }).jsDoc;
     if (docs) for (const doc of docs) adopt(doc);
+  }
+}
+
+/**
+ * setParentPointers, in pre-order, returning the nodes forEachCodeNode visits in its order:
+ * below a token or a type (NO_CODE) there is none, so those subtrees and JSDoc only get parents.
+ */
+function setParentsListingCode(root: ts.SourceFile): ts.Node[] {
+  const code: ts.Node[] = [];
+  const stack: ts.Node[] = [root];
+  let parent: ts.Node = root;
+  const adopt = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
+    stack.push(child);
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (NO_CODE[node.kind] === 1) {
+      // A type's subtree gets its parents the plain way; a token has no children (JSDoc at most).
+      if (node.kind > ts.SyntaxKind.LastToken) setParentPointers(node);
+      else adoptDocs(node);
+      continue;
+    }
+    code.push(node);
+    parent = node;
+    const start = stack.length;
+    ts.forEachChild(node, adopt);
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
+    adoptDocs(node);
+  }
+  return code;
+}
+
+function adoptDocs(node: ts.Node): void {
+  const docs = (node as { jsDoc?: ts.Node[] }).jsDoc;
+  if (!docs) return;
+  for (const doc of docs) {
+    (doc as { parent: ts.Node }).parent = node;
+    setParentPointers(doc);
   }
 }
