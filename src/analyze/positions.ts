@@ -6,9 +6,11 @@
  * goes to TypeScript's own computation, so the answers are the same (test/positions.test.ts).
  */
 import ts from '#typescript';
+import { nodeCache } from '../resolve/node-caches.js';
 
-// The values point into no tree, so a plain WeakMap lets a dropped tree die young (node-caches.ts).
-const lineStartsByFile = new WeakMap<ts.SourceFile, readonly number[]>();
+// A node cache although the values point into no tree: a WeakMap's values outlive young-generation
+// collections whatever becomes of their keys, so every file's line starts would be promoted.
+const lineStartsByFile = nodeCache<ts.SourceFile, readonly number[]>();
 
 /** Where each line of the file starts, the first at 0. */
 export function lineStarts(sf: ts.SourceFile): readonly number[] {
