@@ -10,8 +10,9 @@
 //                        tsconfig.json: `composite: true`, output in .build/, `references` to pkg-0
 //                        (and to pkg-(i-1) for even i), plus src/cross/shared.ts, which deletes
 //                        keys built by pkg-0's key builders through the alias.
-// and measures, each command in its own child process (median wall time of BENCH_RUNS, peak RSS
-// by GNU time when usable, else bench/peak.mjs):
+// and measures, each command in its own child process (median wall time of BENCH_RUNS rounds, each
+// round running parse, tsc-build, untyped and typed once; peak RSS by GNU time when usable, else
+// bench/peak.mjs):
 //   parse       syntax-only parse of every .ts file (this script with --parse): the floor
 //   tsc-build   tsc --build over the root, from clean (.build removed before every run)
 //   untyped     keydrift analyze --no-types over the whole monorepo
@@ -204,22 +205,34 @@ export async function runMonorepoBench(env = process.env) {
     return measureCommand({ script, args, cwd, log, outDir, peakMethod: PEAK_METHOD, timeoutMs: TIMEOUT_MS, accept });
   };
 
-  /** RUNS runs of one command: median seconds, max peak, or the first failure. */
-  const repeat = (name, script, args, options = {}) => {
-    const times = [];
-    const peaks = [];
+  /**
+   * RUNS rounds, each running every command once (as bench/run.mjs does): on a shared machine the
+   * load drifts, and a round measures its commands under about the same conditions. Per command:
+   * median seconds, max peak, or the first failure (a failing command is not retried).
+   */
+  const rounds = (commands) => {
+    const state = commands.map((c) => ({ c, times: [], peaks: [], failure: null }));
     for (let run = 0; run < RUNS; run++) {
-      if (options.json) fs.rmSync(options.json, { force: true });
-      const m = measure(name.replace(/[^\w-]+/g, '-'), script, args, options);
-      if (m.ok && options.json && !fs.existsSync(options.json)) {
-        m.ok = false;
-        m.status = `${statusText(m.status)}, no JSON written`;
+      for (const s of state) {
+        if (s.failure) continue;
+        const { name, script, args, options = {} } = s.c;
+        if (options.json) fs.rmSync(options.json, { force: true });
+        const m = measure(name.replace(/[^\w-]+/g, '-'), script, args, options);
+        if (m.ok && options.json && !fs.existsSync(options.json)) {
+          m.ok = false;
+          m.status = `${statusText(m.status)}, no JSON written`;
+        }
+        if (!m.ok) {
+          s.failure = m;
+          continue;
+        }
+        s.times.push(m.seconds);
+        if (m.peakMB !== null) s.peaks.push(m.peakMB);
       }
-      if (!m.ok) return { name, ok: false, status: m.status, log: m.log };
-      times.push(m.seconds);
-      if (m.peakMB !== null) peaks.push(m.peakMB);
     }
-    return { name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times };
+    return state.map(({ c, times, peaks, failure }) =>
+      failure ? { name: c.name, ok: false, status: failure.status, log: failure.log } : { name: c.name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times },
+    );
   };
 
   // ---- the monorepo
@@ -249,14 +262,19 @@ export async function runMonorepoBench(env = process.env) {
     if (!row.ok) console.log(lastLines(row.log, 8));
   };
 
-  show(repeat('parse', fileURLToPath(import.meta.url), ['--parse', dir], { cwd: repoRoot }));
-  show(repeat('tsc-build', TSC, ['--build', tsconfig], { cwd: dir, before: () => fs.rmSync(buildDir, { recursive: true, force: true }) }));
-  fs.rmSync(buildDir, { recursive: true, force: true });
-  for (const types of [false, true]) {
+  const keydriftRun = (types) => {
     const name = types ? 'typed' : 'untyped';
     const out = resultFile(name);
-    show(repeat(name, KEYDRIFT, ['analyze', '--project', tsconfig, types ? '--types' : '--no-types', '--format', 'json', '--output', out], { cwd: dir, accept: keydriftAccept, json: out }));
-  }
+    return { name, script: KEYDRIFT, args: ['analyze', '--project', tsconfig, types ? '--types' : '--no-types', '--format', 'json', '--output', out], options: { cwd: dir, accept: keydriftAccept, json: out } };
+  };
+  const measured = rounds([
+    { name: 'parse', script: fileURLToPath(import.meta.url), args: ['--parse', dir], options: { cwd: repoRoot } },
+    { name: 'tsc-build', script: TSC, args: ['--build', tsconfig], options: { cwd: dir, before: () => fs.rmSync(buildDir, { recursive: true, force: true }) } },
+    keydriftRun(false),
+    keydriftRun(true),
+  ]);
+  fs.rmSync(buildDir, { recursive: true, force: true });
+  for (const row of measured) show(row);
 
   // ---- shards, interleaved (run 1 of every shard, then run 2, …) so that a busy moment on the
   // machine does not land on one shard's runs only.
@@ -332,6 +350,10 @@ export async function runMonorepoBench(env = process.env) {
       `   ${pad(r.name, 12)}${lpad(fmt(r.seconds), 10)}${lpad(fmt(r.peakMB, 0), 10)}${lpad(fmt(ratio(r.seconds, parse?.seconds)), 10)}${lpad(fmt(ratio(r.seconds, tscBuild?.seconds)), 10)}  ` +
         r.times.map((t) => t.toFixed(2)).join(' '),
     );
+  }
+  if (parse && rows.untyped?.ok) {
+    // Round by round, each pair measured minutes apart at most: how far the load moved the ratio.
+    console.log(`   untyped vs parse by round: ${rows.untyped.times.map((t, i) => fmt(ratio(t, parse.times[i]))).join(' ')}`);
   }
   for (const name of ['untyped', 'typed']) {
     if (!rows[name]?.ok) continue;

@@ -61,8 +61,9 @@ export function parseWithParents(fileName: string, text: string, options: ts.Cre
   return sourceFile;
 }
 
-// Taken (and deleted) by the tree's first walk: an entry's nodes point into its tree, which a
-// WeakMap would keep alive through young-generation collections (node-caches.ts).
+// The tree's first walk takes its entry and deletes it: the nodes point into the tree, and a
+// WeakMap keeps an entry's value, so the tree, through young-generation collections
+// (node-caches.ts). A tree no walk takes (one that does not parse) waits for a full collection.
 const recordedCodeNodes = new WeakMap<ts.SourceFile, ts.Node[]>();
 
 /**
