@@ -81,3 +81,17 @@ export const fmt = (x, d = 2) => (x === null || x === undefined || !Number.isFin
 export const ratio = (a, b) => (a == null || b == null || !(b > 0) ? null : a / b);
 export const pad = (s, n) => String(s).padEnd(n);
 export const lpad = (s, n) => String(s).padStart(n);
+
+/**
+ * One measured run of a command that must write `json` (none: any run): the file is removed
+ * first, and a run that ends well without writing it counts as a failure.
+ */
+export function measureWritingJson(json, run) {
+  if (json) fs.rmSync(json, { force: true });
+  const m = run();
+  if (m.ok && json && !fs.existsSync(json)) {
+    m.ok = false;
+    m.status = `${statusText(m.status)}, no JSON written`;
+  }
+  return m;
+}

@@ -35,7 +35,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateTree } from './generate.mjs';
-import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, median, pad, ratio, statusText } from './measure.mjs';
+import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, measureWritingJson, median, pad, ratio, statusText } from './measure.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(benchDir);
@@ -216,12 +216,7 @@ export async function runMonorepoBench(env = process.env) {
       for (const s of state) {
         if (s.failure) continue;
         const { name, script, args, options = {} } = s.c;
-        if (options.json) fs.rmSync(options.json, { force: true });
-        const m = measure(name.replace(/[^\w-]+/g, '-'), script, args, options);
-        if (m.ok && options.json && !fs.existsSync(options.json)) {
-          m.ok = false;
-          m.status = `${statusText(m.status)}, no JSON written`;
-        }
+        const m = measureWritingJson(options.json, () => measure(name.replace(/[^\w-]+/g, '-'), script, args, options));
         if (!m.ok) {
           s.failure = m;
           continue;
@@ -282,13 +277,8 @@ export async function runMonorepoBench(env = process.env) {
   for (let run = 0; run < RUNS; run++) {
     for (const [k, row] of shardRows.entries()) {
       if (!row.ok) continue;
-      fs.rmSync(row.json, { force: true });
       const args = ['analyze', '--project', tsconfig, '--no-types', '--shard', `${k + 1}/${SHARDS}`, '--format', 'json', '--output', row.json];
-      const m = measure(`shard-${k + 1}-of-${SHARDS}`, KEYDRIFT, args, { cwd: dir, accept: keydriftAccept });
-      if (m.ok && !fs.existsSync(row.json)) {
-        m.ok = false;
-        m.status = `${statusText(m.status)}, no JSON written`;
-      }
+      const m = measureWritingJson(row.json, () => measure(`shard-${k + 1}-of-${SHARDS}`, KEYDRIFT, args, { cwd: dir, accept: keydriftAccept }));
       if (!m.ok) Object.assign(row, { ok: false, status: m.status, log: m.log });
       else {
         row.times.push(m.seconds);

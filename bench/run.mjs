@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree, readMarker } from './generate.mjs';
-import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, median, pad, ratio, statusText } from './measure.mjs';
+import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, measureWritingJson, median, pad, ratio, statusText } from './measure.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(benchDir);
@@ -165,12 +165,7 @@ for (const size of SIZES) {
     for (const c of commands) {
       const s = state.get(c);
       if (s.failure) continue; // a failing command is not retried
-      if (c.json) fs.rmSync(c.json, { force: true });
-      const m = measure(c.name, path.basename(tree), c.script, c.args, { cwd: c.cwd, accept: c.accept });
-      if (m.ok && c.json && !fs.existsSync(c.json)) {
-        m.ok = false;
-        m.status = `${statusText(m.status)}, no JSON written`;
-      }
+      const m = measureWritingJson(c.json, () => measure(c.name, path.basename(tree), c.script, c.args, { cwd: c.cwd, accept: c.accept }));
       if (!m.ok) {
         s.failure = m;
         continue;
