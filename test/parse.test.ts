@@ -1,6 +1,8 @@
 /**
  * keydrift sets parent pointers itself after parsing (src/resolve/walk.ts parseWithParents):
- * every node must get the parent TypeScript's own `setParentNodes` gives it, JSDoc included.
+ * every node must get the parent TypeScript's own `setParentNodes` gives it, JSDoc included, and
+ * the pass that also lists the code nodes (a streamed run's) must list them as forEachCodeNode
+ * visits them.
  * Compared node by node on the fixtures and on a deterministic sample of real files from
  * node_modules (TypeScript, JavaScript, declaration files).
  */
