@@ -204,6 +204,10 @@ for (const size of SIZES) {
         r.times.map((t) => t.toFixed(2)).join(' '),
     );
   }
+  if (parse && rows.untyped?.ok) {
+    // Round by round, each pair measured under about the same load: how far the load moved the ratio.
+    console.log(`   untyped vs parse by round: ${rows.untyped.times.map((t, i) => fmt(ratio(t, parse.times[i]))).join(' ')}`);
+  }
   for (const name of ['untyped', 'typed']) {
     const r = rows[name];
     if (!r) continue;
