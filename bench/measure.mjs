@@ -95,3 +95,33 @@ export function measureWritingJson(json, run) {
   }
   return m;
 }
+
+/**
+ * `runs` rounds, each measuring every command once with `measureOnce(command)` (a measureCommand
+ * result), rather than one command's runs in a row: on a shared machine the load drifts over
+ * minutes, and a round measures its commands under about the same conditions. A command with
+ * `json` must write that file; one with a `failure` already is not run; a command that fails is
+ * not run again. Rows in the commands' order: median seconds, max peak and every time, or the
+ * failure.
+ */
+export function measureRounds(commands, runs, measureOnce) {
+  const state = commands.map((c) => ({ c, times: [], peaks: [], failure: c.failure ?? null }));
+  for (let run = 0; run < runs; run++) {
+    for (const s of state) {
+      if (s.failure) continue;
+      const m = measureWritingJson(s.c.json, () => measureOnce(s.c));
+      if (!m.ok) {
+        s.failure = m;
+        continue;
+      }
+      s.times.push(m.seconds);
+      if (m.peakMB !== null) s.peaks.push(m.peakMB);
+    }
+  }
+  return state.map(({ c, times, peaks, failure }) =>
+    failure ? { name: c.name, ok: false, status: failure.status, log: failure.log } : { name: c.name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times },
+  );
+}
+
+/** `times` over `baseTimes`, round by round (the rounds of measureRounds). */
+export const ratiosByRound = (times, baseTimes) => times.map((t, i) => fmt(ratio(t, baseTimes[i]))).join(' ');

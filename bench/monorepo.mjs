@@ -35,7 +35,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateTree } from './generate.mjs';
-import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, measureWritingJson, median, pad, ratio, statusText } from './measure.mjs';
+import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, measureRounds, measureWritingJson, median, pad, ratio, ratiosByRound, statusText } from './measure.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(benchDir);
@@ -205,31 +205,6 @@ export async function runMonorepoBench(env = process.env) {
     return measureCommand({ script, args, cwd, log, outDir, peakMethod: PEAK_METHOD, timeoutMs: TIMEOUT_MS, accept });
   };
 
-  /**
-   * RUNS rounds, each running every command once (as bench/run.mjs does): on a shared machine the
-   * load drifts, and a round measures its commands under about the same conditions. Per command:
-   * median seconds, max peak, or the first failure (a failing command is not retried).
-   */
-  const rounds = (commands) => {
-    const state = commands.map((c) => ({ c, times: [], peaks: [], failure: null }));
-    for (let run = 0; run < RUNS; run++) {
-      for (const s of state) {
-        if (s.failure) continue;
-        const { name, script, args, options = {} } = s.c;
-        const m = measureWritingJson(options.json, () => measure(name.replace(/[^\w-]+/g, '-'), script, args, options));
-        if (!m.ok) {
-          s.failure = m;
-          continue;
-        }
-        s.times.push(m.seconds);
-        if (m.peakMB !== null) s.peaks.push(m.peakMB);
-      }
-    }
-    return state.map(({ c, times, peaks, failure }) =>
-      failure ? { name: c.name, ok: false, status: failure.status, log: failure.log } : { name: c.name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times },
-    );
-  };
-
   // ---- the monorepo
   const dir = path.join(outDir, `monorepo-${FILES}`);
   const options = { files: FILES, packages: PACKAGES, seed: SEED };
@@ -260,14 +235,15 @@ export async function runMonorepoBench(env = process.env) {
   const keydriftRun = (types) => {
     const name = types ? 'typed' : 'untyped';
     const out = resultFile(name);
-    return { name, script: KEYDRIFT, args: ['analyze', '--project', tsconfig, types ? '--types' : '--no-types', '--format', 'json', '--output', out], options: { cwd: dir, accept: keydriftAccept, json: out } };
+    return { name, script: KEYDRIFT, args: ['analyze', '--project', tsconfig, types ? '--types' : '--no-types', '--format', 'json', '--output', out], json: out, options: { cwd: dir, accept: keydriftAccept } };
   };
-  const measured = rounds([
+  const commands = [
     { name: 'parse', script: fileURLToPath(import.meta.url), args: ['--parse', dir], options: { cwd: repoRoot } },
     { name: 'tsc-build', script: TSC, args: ['--build', tsconfig], options: { cwd: dir, before: () => fs.rmSync(buildDir, { recursive: true, force: true }) } },
     keydriftRun(false),
     keydriftRun(true),
-  ]);
+  ];
+  const measured = measureRounds(commands, RUNS, (c) => measure(c.name, c.script, c.args, c.options));
   fs.rmSync(buildDir, { recursive: true, force: true });
   for (const row of measured) show(row);
 
@@ -343,7 +319,7 @@ export async function runMonorepoBench(env = process.env) {
   }
   if (parse && rows.untyped?.ok) {
     // Round by round, each pair measured minutes apart at most: how far the load moved the ratio.
-    console.log(`   untyped vs parse by round: ${rows.untyped.times.map((t, i) => fmt(ratio(t, parse.times[i]))).join(' ')}`);
+    console.log(`   untyped vs parse by round: ${ratiosByRound(rows.untyped.times, parse.times)}`);
   }
   for (const name of ['untyped', 'typed']) {
     if (!rows[name]?.ok) continue;

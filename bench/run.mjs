@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree, readMarker } from './generate.mjs';
-import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, measureWritingJson, median, pad, ratio, statusText } from './measure.mjs';
+import { fmt, gnuTimeUsable, lastLines, lpad, measureCommand, measureRounds, median, pad, ratio, ratiosByRound, statusText } from './measure.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(benchDir);
@@ -156,36 +156,18 @@ for (const size of SIZES) {
       (genSeconds === null ? '(cached)' : `(generated in ${genSeconds.toFixed(1)} s)`),
   );
 
-  // Rounds rather than one command's runs in a row: on a shared machine the load drifts, and
-  // each round then measures every command under about the same conditions as the others.
-  const commands = commandsFor(tree, size);
-  const state = new Map(commands.map((c) => [c, { times: [], peaks: [], failure: fs.existsSync(c.script) ? null : { status: `${path.relative(repoRoot, c.script)} not found`, log: null } }]));
-  for (const c of commands) if (!state.get(c).failure && c.warm) measure(c.name, `${path.basename(tree)}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
-  for (let run = 0; run < RUNS; run++) {
-    for (const c of commands) {
-      const s = state.get(c);
-      if (s.failure) continue; // a failing command is not retried
-      const m = measureWritingJson(c.json, () => measure(c.name, path.basename(tree), c.script, c.args, { cwd: c.cwd, accept: c.accept }));
-      if (!m.ok) {
-        s.failure = m;
-        continue;
-      }
-      s.times.push(m.seconds);
-      if (m.peakMB !== null) s.peaks.push(m.peakMB);
-    }
-  }
+  const commands = commandsFor(tree, size).map((c) => ({ ...c, failure: fs.existsSync(c.script) ? null : { status: `${path.relative(repoRoot, c.script)} not found`, log: null } }));
+  for (const c of commands) if (!c.failure && c.warm) measure(c.name, `${path.basename(tree)}-warm`, c.script, c.args, { cwd: c.cwd, accept: c.accept });
+  const measured = measureRounds(commands, RUNS, (c) => measure(c.name, path.basename(tree), c.script, c.args, { cwd: c.cwd, accept: c.accept }));
   const rows = {};
-  for (const c of commands) {
-    const { times, peaks, failure } = state.get(c);
-    const row = failure
-      ? { name: c.name, ok: false, status: failure.status, log: failure.log }
-      : { name: c.name, ok: true, seconds: median(times), peakMB: peaks.length ? Math.max(...peaks) : null, times };
+  commands.forEach((c, i) => {
+    const row = measured[i];
     if (row.ok && c.json) row.keydrift = readKeydriftJson(c.json);
     rows[c.name] = row;
     process.stdout.write(
       `   ${pad(c.name, 8)} ${row.ok ? `${fmt(row.seconds)} s  ${fmt(row.peakMB, 0)} MB` : `n/a (${statusText(row.status)})`}\n`,
     );
-  }
+  });
 
   const parse = rows.parse?.ok ? rows.parse : null;
   const tsc = rows.tsc?.ok ? rows.tsc : null;
@@ -206,7 +188,7 @@ for (const size of SIZES) {
   }
   if (parse && rows.untyped?.ok) {
     // Round by round, each pair measured under about the same load: how far the load moved the ratio.
-    console.log(`   untyped vs parse by round: ${rows.untyped.times.map((t, i) => fmt(ratio(t, parse.times[i]))).join(' ')}`);
+    console.log(`   untyped vs parse by round: ${ratiosByRound(rows.untyped.times, parse.times)}`);
   }
   for (const name of ['untyped', 'typed']) {
     const r = rows[name];
