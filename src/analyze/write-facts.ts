@@ -204,7 +204,8 @@ function relevantFunctions(
   return relevant;
 }
 
-// What WriteScan.visit looks at: calls, tagged templates, cache declarations, named functions.
+// What WriteScan.visit looks at: calls, tagged templates, cache declarations, and every function
+// that can hold code (named ones declare a name; all of them own the calls inside).
 const SCANNED_KINDS = new Uint8Array(ts.SyntaxKind.Count);
 for (const kind of [
   ts.SyntaxKind.CallExpression,
@@ -215,6 +216,9 @@ for (const kind of [
   ts.SyntaxKind.MethodDeclaration,
   ts.SyntaxKind.ArrowFunction,
   ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
 ]) {
   SCANNED_KINDS[kind] = 1;
 }
@@ -241,8 +245,19 @@ export class WriteScan implements NodeListener {
   private readonly effectful = new Set<string>();
   /** Names made effectful whose callers are not yet (the closure is completed on the next question). */
   private readonly unpropagated: string[] = [];
-  /** Only a call by the name of a function the project declares can lead into project code. */
-  private readonly declared = new Set<string>();
+  /** Only a call by the name of a function the project declares can lead into project code (each name to its detached copy). */
+  private readonly declared = new Map<string, string>();
+  /**
+   * The functions around the node being visited, innermost last: where each ends and the name its
+   * calls are owned by (see ownerName). Nodes come in pre-order, file by file, so a function is
+   * left once a node starts at or after its end; no walk up the parents for each call.
+   */
+  private readonly ownerEnds: number[] = [];
+  private readonly ownerNamesAround: string[] = [];
+  private walkedFile: ts.SourceFile | undefined;
+  private walkedPos = 0;
+  /** Where the walked file's calls are listed (an own file), else undefined. */
+  private walkedNodes: (ts.CallExpression | ts.TaggedTemplateExpression)[] | undefined;
 
   /** `extra`: names that count as effects (the rule option `invalidators`). */
   constructor(
@@ -252,10 +267,20 @@ export class WriteScan implements NodeListener {
 
   /** The nodes of every file of the kinds in `kinds` (`file`, the one it is in), in source order (pre-order). */
   visit(node: ts.Node, file: ts.SourceFile): void {
+    // Positions only grow in pre-order: a smaller one is a new walk of the same file.
+    if (file !== this.walkedFile || node.pos < this.walkedPos) this.enterFile(file);
+    this.walkedPos = node.pos;
+    // Leave the functions this node is not inside of (a node in one starts before its end: every
+    // kind heard here is at least a character wide).
+    const ends = this.ownerEnds;
+    while (ends.length > 0 && node.pos >= ends[ends.length - 1]) {
+      ends.pop();
+      this.ownerNamesAround.pop();
+    }
     switch (node.kind) {
       case ts.SyntaxKind.CallExpression:
       case ts.SyntaxKind.TaggedTemplateExpression:
-        this.visitCall(node as ts.CallExpression | ts.TaggedTemplateExpression, file);
+        this.visitCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
         return;
       case ts.SyntaxKind.VariableDeclaration:
       case ts.SyntaxKind.PropertyDeclaration: {
@@ -271,14 +296,27 @@ export class WriteScan implements NodeListener {
         }
         return;
       }
-      // The functions functionCallName can name.
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.MethodDeclaration:
       case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression: {
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.Constructor:
+      case ts.SyntaxKind.GetAccessor:
+      case ts.SyntaxKind.SetAccessor: {
+        // A function: calls inside it are owned by the name callers use for it, and an anonymous
+        // one's (a callback's) by the function around it. Cut from the text, a name is detached
+        // once here: the scan keeps owner names (in calledBy and effectful) to the end of the run.
         const name = functionCallName(node);
-        if (name !== undefined && !this.declared.has(name)) this.declared.add(detached(name));
-        return;
+        let owner: string | undefined;
+        if (name !== undefined) {
+          owner = this.declared.get(name);
+          if (owner === undefined) {
+            owner = detached(name);
+            this.declared.set(owner, owner);
+          }
+        } else owner = this.ownerNamesAround.length > 0 ? this.ownerNamesAround[this.ownerNamesAround.length - 1] : '';
+        ends.push(node.end);
+        this.ownerNamesAround.push(owner);
       }
     }
   }
@@ -288,21 +326,29 @@ export class WriteScan implements NodeListener {
     for (const file of files) {
       this.nodesOf.delete(file);
       this.cacheDeclsOf.delete(file);
+      if (file === this.walkedFile) this.enterFile(undefined);
     }
   }
 
-  private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression, file: ts.SourceFile): void {
-    if (typeof this.own === 'function' ? this.own(file) : this.own.has(file)) {
-      let nodes = this.nodesOf.get(file);
-      if (!nodes) this.nodesOf.set(file, (nodes = []));
-      nodes.push(node);
+  private enterFile(file: ts.SourceFile | undefined): void {
+    this.walkedFile = file;
+    this.ownerEnds.length = 0;
+    this.ownerNamesAround.length = 0;
+    this.walkedNodes = undefined;
+    if (file !== undefined && (typeof this.own === 'function' ? this.own(file) : this.own.has(file))) {
+      this.walkedNodes = this.nodesOf.get(file);
+      if (!this.walkedNodes) this.nodesOf.set(file, (this.walkedNodes = []));
     }
-    const owner = ownerName(node);
-    if (ts.isTaggedTemplateExpression(node)) {
+  }
+
+  private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression): void {
+    this.walkedNodes?.push(node);
+    const owner = this.ownerNamesAround.length > 0 ? this.ownerNamesAround[this.ownerNamesAround.length - 1] : '';
+    if (node.kind === ts.SyntaxKind.TaggedTemplateExpression) {
       this.makeEffectful(owner);
       return;
     }
-    const name = calleeName(node);
+    const name = calleeName(node as ts.CallExpression);
     if (name === undefined) return;
     if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.makeEffectful(owner);
     const callers = this.calledBy.get(name);
@@ -339,28 +385,6 @@ export class WriteScan implements NodeListener {
       }
     }
   }
-}
-
-/** The name callers use for the function a node sits in (anonymous callbacks count as their caller). */
-function ownerName(node: ts.Node): string {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) return functionOwnerName(n);
-  }
-  return '';
-}
-
-// Per function: every call in it asks, and the answer may take a walk through enclosing callbacks.
-// A name cut from the text is detached once here: the scan keeps owner names (every name
-// makeEffectful and calledBy hold) to the end of the run. An enclosing owner's name already is.
-const ownerNames = new WeakMap<ts.Node, string>();
-
-function functionOwnerName(fn: ts.SignatureDeclaration): string {
-  let name = ownerNames.get(fn);
-  if (name === undefined) {
-    const own = functionCallName(fn);
-    ownerNames.set(fn, (name = own !== undefined ? detached(own) : ownerName(fn)));
-  }
-  return name;
 }
 
 /** Method names that may write a database or clear a local cache (a superset; only a filter). */
