@@ -15,7 +15,8 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import ts from '#typescript';
-import { locator, nodeIds, toCheckSite, toRelative } from '../../src/analyze/analyze.js';
+import { locator, nodeIds, toCheckSite } from '../../src/analyze/analyze.js';
+import { toRelative } from '../../src/analyze/paths.js';
 import { templateInterner } from '../../src/keys/detached.js';
 import { discoverCallSites } from '../../src/analyze/discover.js';
 import type { CheckSite, Located } from '../../src/analyze/site.js';

@@ -22,6 +22,7 @@ import { shardFileNames, type ShardSpec } from './shard.js';
 import { collectStreamed } from './stream.js';
 import { compareLocated, copySite, toCallSite, type CheckSite, type Located } from './site.js';
 import { runWriteChecks } from './write-checks.js';
+import { toRelative } from './paths.js';
 import { collectWriteFacts, NO_WRITE_FACTS, WriteScan, type WriteFacts } from './write-facts.js';
 import { WriteModel } from './write-model.js';
 
@@ -284,10 +285,4 @@ function summarizeTemplates(uses: KeyUse[], registry: Registry | undefined): Tem
       registered: e.registered,
     }))
     .sort((a, b) => (a.template < b.template ? -1 : a.template > b.template ? 1 : 0));
-}
-
-/** Paths in output: relative to the working directory, with `/` separators. */
-export function toRelative(cwd: string, file: string): string {
-  const rel = path.relative(cwd, file);
-  return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/');
 }

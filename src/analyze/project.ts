@@ -20,6 +20,7 @@ import { memo } from '../memo.js';
 import { detached } from '../keys/detached.js';
 import { forEachNode, parseWithParents } from '../resolve/walk.js';
 import type { ModuleGraph } from '../resolve/declarations.js';
+import { resolveSpecifier } from './paths.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -596,7 +597,7 @@ const EXTENSIONLESS = ['.ts', '.tsx', '.js', '.jsx', '/index.ts', '/index.tsx', 
  */
 function ownRelativeModule(fromFolder: string, specifier: string, projectFiles: ReadonlySet<string>): string | undefined {
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) return undefined;
-  const target = path.resolve(fromFolder, specifier);
+  const target = resolveSpecifier(fromFolder, specifier);
   const extension = path.extname(target);
   const replacements = SOURCE_FOR_EXTENSION[extension];
   const candidates = replacements ? replacements.map((ext) => target.slice(0, -extension.length) + ext) : EXTENSIONLESS.map((ext) => target + ext);
