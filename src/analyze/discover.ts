@@ -115,7 +115,6 @@ export class CallDiscovery {
   private readonly wrappers = new Map<FunctionNode, WrapperSite[]>();
   /** `layers[k]`: wrappers found by following layer k (callers that pass the key on again). */
   private readonly layers: Map<FunctionNode, WrapperSite[]>[] = [];
-  private order = 0;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -129,28 +128,25 @@ export class CallDiscovery {
     const heard = listener?.kinds;
     const sites: SiteDraft[] = [];
     const discarded: SiteDraft[] = [];
-    // Calls by the name they call, so wrapper layers find their callers without another walk: every
-    // own call, and another file's calls that pass a parameter on (they may be a layer between an
-    // own call and the wrapper holding the Redis command, though never a site of this run).
-    const callsByName = new Map<string, OrderedCall[]>();
+    // The calls wrapper layers may find their callers among, in walk order, so that no other walk
+    // is needed: every own call, and another file's calls that pass a parameter on (they may be a
+    // layer between an own call and the wrapper holding the Redis command, though never a site of
+    // this run). Whether each is own goes alongside.
+    const calls: GroupCalls = { calls: [], own: [] };
     for (const [index, file] of files.entries()) {
       onProgress?.(index, files.length);
       const isOwn = !own || own.has(file);
       walkCodeNodes(file, (node) => {
         if (heard !== undefined && heard[node.kind] === 1) listener!.visit(node, file);
-        if (!ts.isCallExpression(node)) return;
-        if (!isOwn && !passesParameter(node)) return;
-        const name = calleeName(node);
-        if (name !== undefined) {
-          const entry = { call: node, order: this.order++, own: isOwn };
-          const calls = callsByName.get(name);
-          if (calls) calls.push(entry);
-          else callsByName.set(name, [entry]);
-        }
-        inspectCall(node, file, ctx, isOwn ? sites : discarded, wrappers, recognized);
+        if (node.kind !== ts.SyntaxKind.CallExpression) return;
+        const call = node as ts.CallExpression;
+        if (!isOwn && !passesParameter(call)) return;
+        calls.calls.push(call);
+        calls.own.push(isOwn);
+        inspectCall(call, file, ctx, isOwn ? sites : discarded, wrappers, recognized);
       });
     }
-    if (callsByName.size > 0 && (wrappers.size > 0 || this.layers.length > 0)) expandWrappers(callsByName, ctx, wrappers, this.layers, sites, recognized);
+    if (calls.calls.length > 0 && (wrappers.size > 0 || this.layers.length > 0)) expandWrappers(calls, ctx, wrappers, this.layers, sites, recognized);
     return sites;
   }
 
@@ -460,17 +456,16 @@ function addWrapper(command: CommandCall, call: ts.CallExpression, client: Clien
   wrappers.set(fn, list);
 }
 
-/** A call with its place in the walk (files in order, each in pre-order). */
-interface OrderedCall {
-  call: ts.CallExpression;
-  order: number;
+/** A group's calls in walk order (files in order, each in pre-order), each with whether it is own. */
+interface GroupCalls {
+  calls: ts.CallExpression[];
   /** In a file this run reports on: a call elsewhere only ever passes a key on to its callers. */
-  own: boolean;
+  own: boolean[];
 }
 
 /** Follows wrapper layers to their callers, which carry the resolved templates. */
 function expandWrappers(
-  callsByName: ReadonlyMap<string, readonly OrderedCall[]>,
+  group: GroupCalls,
   ctx: ClientContext,
   wrappers: ReadonlyMap<FunctionNode, WrapperSite[]>,
   /** Wrappers earlier layers found, by layer; this expansion adds the ones its calls make. */
@@ -490,15 +485,17 @@ function expandWrappers(
       const needed = Math.min(...list.map((w) => (fn.parameters[w.keyParam]?.initializer || fn.parameters[w.keyParam]?.dotDotDotToken ? 0 : w.keyParam + 1)));
       minArgs.set(name, Math.min(needed, minArgs.get(name) ?? Infinity));
     }
-    const calls = [...minArgs]
-      .flatMap(([name, needed]) => (callsByName.get(name) ?? []).filter(({ call }) => (call.arguments.length >= needed || call.arguments.some(ts.isSpreadElement)) && !redisCalls.has(call)))
-      .sort((a, b) => a.order - b.order);
-    if (calls.length === 0) continue;
-    const next = (layers[layer] ??= new Map());
-    for (const { call, own } of calls) {
+    if (minArgs.size === 0) continue;
+    // Calls by a wrapper's name with enough arguments, in walk order; each expansion only adds to
+    // the next layer, so what this one looks for stays as it was.
+    let next: Map<FunctionNode, WrapperSite[]> | undefined;
+    group.calls.forEach((call, i) => {
+      const name = calleeName(call);
+      const needed = name === undefined ? undefined : minArgs.get(name);
+      if (needed === undefined || !(call.arguments.length >= needed || call.arguments.some(ts.isSpreadElement)) || redisCalls.has(call)) return;
       const target = wrapperTarget(call, ctx, pending);
-      if (target) expandCall(call, call.getSourceFile(), pending.get(target)!, ctx, own ? sites : [], next);
-    }
+      if (target) expandCall(call, call.getSourceFile(), pending.get(target)!, ctx, group.own[i] ? sites : [], (next ??= layers[layer] ??= new Map()));
+    });
   }
 }
 
