@@ -12,7 +12,8 @@ import { resolveSpecifier, toRelative } from '../src/analyze/paths.js';
 
 function byPathRelative(cwd: string, file: string): string {
   const rel = path.relative(cwd, file);
-  return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/');
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return (outside ? file : rel).split(path.sep).join('/');
 }
 
 describe.runIf(path.sep === '/')('paths relative to the working directory', () => {
@@ -25,15 +26,21 @@ describe.runIf(path.sep === '/')('paths relative to the working directory', () =
     ['/work/app', '/work/app/./src/../lib/a.ts', 'lib/a.ts'],
     ['/work/app', '/work/app//src/a.ts', 'src/a.ts'],
     ['/work/app', '/work/app/.hidden/a.ts', '.hidden/a.ts'],
+    ['/work/.out/app', '/work/.out/app/src/a.ts', 'src/a.ts'],
+    ['/work/app', '/work/app/src/..', ''],
+    ['/work/app', '/work/app/src/.', 'src'],
+    ['/work/app/..', '/work/x.ts', 'x.ts'],
     ['/work/my app', '/work/my app/src/prix €.ts', 'src/prix €.ts'],
     ['/work/app', '/work/app', ''],
+    ['/work/app', '/work/app/..x/a.ts', '..x/a.ts'],
+    ['/work/app', '/work/a.ts', '/work/a.ts'],
   ])('%s and %s', (cwd, file, expected) => {
     expect(toRelative(cwd, file)).toBe(expected);
     expect(toRelative(cwd, file)).toBe(byPathRelative(cwd, file));
   });
 
   it('random paths', () => {
-    const segment = fc.constantFrom('a', 'b', 'src', '.', '..', '', '.git', 'x y', 'é');
+    const segment = fc.constantFrom('a', 'b', 'src', '.', '..', '', '.git', '..x', '.x.', 'x y', 'é');
     const absolute = fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
     fc.assert(
       fc.property(absolute, fc.array(segment, { maxLength: 4 }), (cwd, below) => {
@@ -55,13 +62,16 @@ describe.runIf(path.sep === '/')('paths relative to the working directory', () =
     ['/work/app/src', './a//b'],
     ['/work/app/src/', './a'],
     ['/work/app/./src', './a'],
+    ['/work/.out/src', '../.keys/a'],
+    ['/work/app/src/..', './a'],
+    ['/work/app/src/.', '../a'],
     ['/work/my app/src', './prix €'],
   ])('%s resolves %s', (folder, specifier) => {
     expect(resolveSpecifier(folder, specifier)).toBe(path.resolve(folder, specifier));
   });
 
   it('random specifiers', () => {
-    const segment = fc.constantFrom('a', 'b', 'src', '.', '..', '', '.git', 'x y', 'é', 'k.js');
+    const segment = fc.constantFrom('a', 'b', 'src', '.', '..', '', '.git', '..x', '.x.', 'x y', 'é', 'k.js');
     const absolute = fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
     const specifier = fc.tuple(fc.constantFrom('.', '..'), fc.array(segment, { maxLength: 5 })).map(([first, rest]) => [first, ...rest].join('/'));
     fc.assert(

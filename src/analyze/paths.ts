@@ -8,8 +8,17 @@ import path from 'node:path';
 
 const SLASH = 0x2f;
 
+/** Absolute, with no `.` or `..` segment (a hidden folder's `.name` is fine) and no empty one. */
 function isPlainAbsolute(p: string): boolean {
-  return p.charCodeAt(0) === SLASH && p.charCodeAt(p.length - 1) !== SLASH && !p.includes('/.') && !p.includes('//');
+  return (
+    p.charCodeAt(0) === SLASH &&
+    p.charCodeAt(p.length - 1) !== SLASH &&
+    !p.includes('//') &&
+    !p.includes('/./') &&
+    !p.includes('/../') &&
+    !p.endsWith('/.') &&
+    !p.endsWith('/..')
+  );
 }
 
 /** Paths in output: relative to the working directory, with `/` separators. */
@@ -17,7 +26,9 @@ export function toRelative(cwd: string, file: string): string {
   // Nearly every file is below the working directory: the answer is the rest of its path.
   if (path.sep === '/' && file.startsWith(cwd) && file.charCodeAt(cwd.length) === SLASH && isPlainAbsolute(cwd) && isPlainAbsolute(file)) return file.slice(cwd.length + 1);
   const rel = path.relative(cwd, file);
-  return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/');
+  // Outside the working directory: the path as it is (a folder named `..x` is not outside).
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return (outside ? file : rel).split(path.sep).join('/');
 }
 
 /** `path.resolve(folder, specifier)` for a relative import specifier (`./x`, `../../y/z.js`). */
