@@ -237,23 +237,22 @@ export class WriteScan implements NodeListener {
   readonly cacheNames = new Set<string>();
   readonly nodesOf = new Map<ts.SourceFile, (ts.CallExpression | ts.TaggedTemplateExpression)[]>();
   /**
-   * Callee name → the names of the functions calling it. A list, not a set: adding to large sets
-   * cost more than the closure's rare repeats (it skips names already effectful), and a
-   * function's repeated calls of one name in a row are kept once.
+   * Every name met as a callee or a function's name, with what the closure needs of it: one map
+   * read per call, and owners held as records (no lookup to mark one effectful).
    */
-  private readonly calledBy = new Map<string, string[]>();
-  private readonly effectful = new Set<string>();
+  private readonly names = new Map<string, CallName>();
   /** Names made effectful whose callers are not yet (the closure is completed on the next question). */
-  private readonly unpropagated: string[] = [];
-  /** Only a call by the name of a function the project declares can lead into project code (each name to its detached copy). */
-  private readonly declared = new Map<string, string>();
+  private readonly unpropagated: CallName[] = [];
+  /** Module-level code: the owner of calls outside any function (never a function's name). */
+  private readonly moduleCode: CallName = { effect: undefined, effectful: false, declared: false, callers: [] };
   /**
    * The functions around the node being visited, innermost last: where each ends and the name its
-   * calls are owned by (see ownerName). Nodes come in pre-order, file by file, so a function is
-   * left once a node starts at or after its end; no walk up the parents for each call.
+   * calls are owned by (an anonymous function's calls are owned by the function around it). Nodes
+   * come in pre-order, file by file, so a function is left once a node starts at or after its
+   * end; no walk up the parents for each call.
    */
   private readonly ownerEnds: number[] = [];
-  private readonly ownerNamesAround: string[] = [];
+  private readonly ownersAround: CallName[] = [];
   private walkedFile: ts.SourceFile | undefined;
   private walkedPos = 0;
   /** Where the walked file's calls are listed (an own file), else undefined. */
@@ -275,7 +274,7 @@ export class WriteScan implements NodeListener {
     const ends = this.ownerEnds;
     while (ends.length > 0 && node.pos >= ends[ends.length - 1]) {
       ends.pop();
-      this.ownerNamesAround.pop();
+      this.ownersAround.pop();
     }
     switch (node.kind) {
       case ts.SyntaxKind.CallExpression:
@@ -304,19 +303,15 @@ export class WriteScan implements NodeListener {
       case ts.SyntaxKind.GetAccessor:
       case ts.SyntaxKind.SetAccessor: {
         // A function: calls inside it are owned by the name callers use for it, and an anonymous
-        // one's (a callback's) by the function around it. Cut from the text, a name is detached
-        // once here: the scan keeps owner names (in calledBy and effectful) to the end of the run.
+        // one's (a callback's) by the function around it.
         const name = functionCallName(node);
-        let owner: string | undefined;
+        let owner: CallName;
         if (name !== undefined) {
-          owner = this.declared.get(name);
-          if (owner === undefined) {
-            owner = detached(name);
-            this.declared.set(owner, owner);
-          }
-        } else owner = this.ownerNamesAround.length > 0 ? this.ownerNamesAround[this.ownerNamesAround.length - 1] : '';
+          owner = this.nameRecord(name);
+          owner.declared = true;
+        } else owner = this.currentOwner();
         ends.push(node.end);
-        this.ownerNamesAround.push(owner);
+        this.ownersAround.push(owner);
       }
     }
   }
@@ -333,7 +328,7 @@ export class WriteScan implements NodeListener {
   private enterFile(file: ts.SourceFile | undefined): void {
     this.walkedFile = file;
     this.ownerEnds.length = 0;
-    this.ownerNamesAround.length = 0;
+    this.ownersAround.length = 0;
     this.walkedNodes = undefined;
     if (file !== undefined && (typeof this.own === 'function' ? this.own(file) : this.own.has(file))) {
       this.walkedNodes = this.nodesOf.get(file);
@@ -341,50 +336,78 @@ export class WriteScan implements NodeListener {
     }
   }
 
+  private currentOwner(): CallName {
+    const owners = this.ownersAround;
+    return owners.length > 0 ? owners[owners.length - 1] : this.moduleCode;
+  }
+
+  /** The record of a name, made on first sight. Names are cut from the text: the key is detached, as the scan keeps it to the end of the run. */
+  private nameRecord(name: string): CallName {
+    let record = this.names.get(name);
+    if (record === undefined) {
+      record = { effect: undefined, effectful: false, declared: false, callers: [] };
+      this.names.set(detached(name), record);
+    }
+    return record;
+  }
+
   private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression): void {
     this.walkedNodes?.push(node);
-    const owner = this.ownerNamesAround.length > 0 ? this.ownerNamesAround[this.ownerNamesAround.length - 1] : '';
+    const owner = this.currentOwner();
     if (node.kind === ts.SyntaxKind.TaggedTemplateExpression) {
       this.makeEffectful(owner);
       return;
     }
     const name = calleeName(node as ts.CallExpression);
     if (name === undefined) return;
-    if (EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name)) this.makeEffectful(owner);
-    const callers = this.calledBy.get(name);
-    if (!callers) this.calledBy.set(detached(name), [owner]);
-    else if (callers[callers.length - 1] !== owner) callers.push(owner);
-    else return;
+    const callee = this.nameRecord(name);
+    // Asked of callee names only: most function names are never one, and a name the command
+    // table has not seen costs a lookup there.
+    callee.effect ??= EFFECT_METHODS.has(name) || isCandidateMethod(name) || this.extra?.has(name) === true;
+    if (callee.effect) this.makeEffectful(owner);
+    // A function's repeated calls of one name in a row are kept once.
+    const callers = callee.callers;
+    if (callers.length > 0 && callers[callers.length - 1] === owner) return;
+    callers.push(owner);
     // A caller seen after its callee's name was found effectful is effectful too.
-    if (this.effectful.has(name)) this.makeEffectful(owner);
+    if (callee.effectful) this.makeEffectful(owner);
   }
 
-  private makeEffectful(name: string): void {
-    if (this.effectful.has(name)) return;
-    this.effectful.add(name);
-    this.unpropagated.push(name);
+  private makeEffectful(record: CallName): void {
+    if (record.effectful) return;
+    record.effectful = true;
+    this.unpropagated.push(record);
   }
-
 
   /** Whether a call by this name may lead, through project functions, to an effect. */
   keepCall(name: string): boolean {
     if (this.unpropagated.length > 0) this.propagate();
-    return this.effectful.has(name) && this.declared.has(name);
+    const record = this.names.get(name);
+    return record !== undefined && record.effectful && record.declared;
   }
 
   /** A caller of an effectful name is effectful by name too. */
   private propagate(): void {
     const work = this.unpropagated;
     while (work.length > 0) {
-      const name = work.pop()!;
-      for (const caller of this.calledBy.get(name) ?? []) {
-        if (!this.effectful.has(caller)) {
-          this.effectful.add(caller);
-          work.push(caller);
-        }
-      }
+      for (const caller of work.pop()!.callers) this.makeEffectful(caller);
     }
   }
+}
+
+/** What the write scan knows of a name (see WriteScan.names). */
+interface CallName {
+  /** A call by this name may itself write a database or clear a cache (EFFECT_METHODS, a Redis command, an `invalidators` name); undefined until asked. */
+  effect: boolean | undefined;
+  /** A function by this name may reach an effect (its own, or through the names it calls). */
+  effectful: boolean;
+  /** The project declares a function by this name: only then can a call by it lead into project code. */
+  declared: boolean;
+  /**
+   * The owners of the calls by this name. A list, not a set: adding to large sets cost more than
+   * the closure's rare repeats (it skips owners already effectful).
+   */
+  callers: CallName[];
 }
 
 /** Method names that may write a database or clear a local cache (a superset; only a filter). */
