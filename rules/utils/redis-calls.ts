@@ -22,7 +22,7 @@ interface FileState {
   ctx: ClientContext;
   /** ESTree call or tagged template → its TypeScript node. */
   toTs: (node: TSESTree.Node) => ts.Node | undefined;
-  commands: WeakMap<TSESTree.CallExpression, RedisCommand[]>;
+  commands: WeakMap<TSESTree.CallExpression, readonly RedisCommand[]>;
 }
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -31,7 +31,7 @@ type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 const files = new WeakMap<object, FileState | null>();
 
 /** The Redis commands an ESLint call node issues; [] for anything else (never throws). */
-export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpression, wanted?: (info: CommandInfo) => boolean): RedisCommand[] {
+export function redisCommandsAt(context: AnyContext, node: TSESTree.CallExpression, wanted?: (info: CommandInfo) => boolean): readonly RedisCommand[] {
   if (!isCandidateCall(node, wanted)) return [];
   try {
     const state = fileState(context);

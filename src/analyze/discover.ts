@@ -203,23 +203,27 @@ export interface RedisCommand {
 
 // Described calls per client context: ESLint rules and the write-path adapter linting one file
 // share a context, so a call is recognized (and its keys resolved) once for all of them.
-const describedCalls = nodeCache<ClientContext, WeakMap<ts.CallExpression, RedisCommand[]>>();
+const describedCalls = nodeCache<ClientContext, WeakMap<ts.CallExpression, readonly RedisCommand[]>>();
+
+// Nearly every call of a project is no Redis command: they all get this one empty answer.
+const NO_COMMANDS: readonly RedisCommand[] = Object.freeze([]);
+const NO_COMMAND_CALLS: readonly CommandCall[] = Object.freeze([]);
 
 /** The Redis commands a call issues (none when it is not a Redis call). */
-export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext): RedisCommand[] {
+export function describeRedisCall(call: ts.CallExpression, file: ts.SourceFile, ctx: ClientContext): readonly RedisCommand[] {
   const callee = skipOuterExpressions(call.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return [];
+  if (!ts.isPropertyAccessExpression(callee)) return NO_COMMANDS;
   // Module commands hang off a namespace: client.json.get(k), redis.json.set(k, …).
   const namespace = moduleNamespace(callee);
   const method = namespace ? `${namespace.name.text}.${callee.name.text}` : callee.name.text;
   const commands = commandsOf(call, method);
-  if (commands.length === 0) return [];
+  if (commands.length === 0) return NO_COMMANDS;
   let described = describedCalls.get(ctx);
   if (!described) describedCalls.set(ctx, (described = new WeakMap()));
   let found = described.get(call);
   if (!found) {
     const client = recognizeClient(callee, ctx, namespace?.expression);
-    found = client ? commands.map((command) => buildSite(command, call, file, client, ctx)) : [];
+    found = client ? commands.map((command) => buildSite(command, call, file, client, ctx)) : NO_COMMANDS;
     described.set(call, found);
   }
   return found;
@@ -241,8 +245,8 @@ function moduleNamespace(callee: ts.PropertyAccessExpression): ts.PropertyAccess
 }
 
 /** The commands one call issues (a batch `pipeline([[…], […]])` issues several). */
-function commandsOf(call: ts.CallExpression, method: string): CommandCall[] {
-  if (!isCandidateMethod(method)) return [];
+function commandsOf(call: ts.CallExpression, method: string): readonly CommandCall[] {
+  if (!isCandidateMethod(method)) return NO_COMMAND_CALLS;
   const args = [...call.arguments];
   if (RAW_COMMAND_METHODS.has(method)) {
     const arrayArg = args.map((a) => skipOuterExpressions(a)).find(ts.isArrayLiteralExpression);

@@ -74,6 +74,8 @@ export class WriteModel {
   private readonly base: RegistryBase | undefined;
   /** Where the families of keys the code uses (not registered) start in `families`. */
   private readonly firstUnregistered: number;
+  /** The families each site in a function touches (collectFamilies works them out, collectFunctions places them). */
+  private readonly touchedBy = new Map<CheckSite, Set<number>>();
 
   /**
    * `familiesFrom: 'reads'` (the analyzer): a family is a registered one or one some code reads.
@@ -92,6 +94,7 @@ export class WriteModel {
     this.families = this.base ? this.base.unused.slice() : [];
     this.collectFamilies();
     this.collectFunctions();
+    this.touchedBy.clear();
   }
 
   private collectFamilies(): void {
@@ -132,6 +135,8 @@ export class WriteModel {
       const { access, createsValue } = site.info;
       if (access === 'read' || site.info.channels) continue;
       const touched = this.familiesOfSite(site);
+      // Every family exists by now: collectFunctions reads the same answer from here.
+      if (touched.size > 0 && site.fnId !== null) this.touchedBy.set(site, touched);
       for (const index of touched) {
         const family = this.ownFamily(index);
         if (access === 'write' && createsValue) family.populators = withSite(family.populators, site);
@@ -191,8 +196,9 @@ export class WriteModel {
     for (const facts of this.facts.functions) for (const call of facts.calls) node(call.callee).callers.push({ caller: facts.id, where: call.where });
     for (const site of this.sites) {
       if (site.fnId === null) continue;
-      const families = this.familiesOfSite(site);
-      if (families.size === 0) continue;
+      // A read, or a site touching no family, has none (familiesOfSite); a channel's is asked here.
+      const families = site.info.channels ? this.familiesOfSite(site) : this.touchedBy.get(site);
+      if (families === undefined || families.size === 0) continue;
       const fn = node(site.fnId);
       fn.name ??= site.functionName;
       fn.invalidations.push({ site, families });
