@@ -114,7 +114,8 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
     let enclosing: FunctionNode | undefined | null = null;
     const fnOf = (): FunctionNode | undefined => (enclosing === null ? (enclosing = enclosingFunctionNode(node)) : enclosing);
     // A Redis command writes no database and runs no SQL: the recognizers need not look at it.
-    if (ts.isCallExpression(node) && options.isRedisCall?.(node)) return inspectCall(node, fnOf, ctx, options, factsOf);
+    const isRedisCall = ts.isCallExpression(node) ? options.isRedisCall?.(node) : undefined;
+    if (isRedisCall) return inspectCall(node as ts.CallExpression, isRedisCall, fnOf, ctx, options, factsOf);
     const write = describeDbWrite(node, ctx);
     if (write && !reportedWrites.has(write.node)) {
       reportedWrites.add(write.node);
@@ -129,7 +130,7 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
       return;
     }
     if (!ts.isCallExpression(node)) return;
-    inspectCall(node, fnOf, ctx, options, factsOf);
+    inspectCall(node, isRedisCall, fnOf, ctx, options, factsOf);
   };
   if (options.nodes) options.nodes.forEach(visit);
   else {
@@ -142,6 +143,8 @@ export function collectFileFacts(file: ts.SourceFile, ctx: ResolveContext, optio
 
 function inspectCall(
   call: ts.CallExpression,
+  /** What options.isRedisCall says of the call (undefined: nobody said). */
+  isRedisCall: boolean | undefined,
   fnOf: () => FunctionNode | undefined,
   ctx: ResolveContext,
   options: CollectOptions,
@@ -182,7 +185,6 @@ function inspectCall(
       }
     }
   }
-  const isRedisCall = options.isRedisCall?.(call);
   if (method && INVALIDATION_METHODS.has(method) && isRedisCall === false) {
     const fn = fnOf();
     if (fn) factsOf(fn).opaqueInvalidation = true;
