@@ -33,12 +33,30 @@ export function toRelative(cwd: string, file: string): string {
 
 /** `path.resolve(folder, specifier)` for a relative import specifier (`./x`, `../../y/z.js`). */
 export function resolveSpecifier(folder: string, specifier: string): string {
-  if (path.sep !== '/' || !isPlainAbsolute(folder) || specifier.includes('//')) return path.resolve(folder, specifier);
-  let resolved = folder;
-  for (const segment of specifier.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') resolved = resolved.slice(0, resolved.lastIndexOf('/')) || '/';
-    else resolved = resolved === '/' ? `/${segment}` : `${resolved}/${segment}`;
+  if (path.sep !== '/' || !isPlainFolder(folder)) return path.resolve(folder, specifier);
+  // The usual shape: `./` or a run of `../`, then a plain rest. One cut and one join.
+  let base = folder;
+  let at = 0;
+  if (specifier.startsWith('./')) at = 2;
+  else {
+    while (specifier.startsWith('../', at)) {
+      base = base.slice(0, base.lastIndexOf('/')) || '/';
+      at += 3;
+    }
   }
-  return resolved;
+  const rest = specifier.slice(at);
+  if (at > 0 && rest !== '' && isPlainAbsolute(`/${rest}`)) return base === '/' ? `/${rest}` : `${base}/${rest}`;
+  return path.resolve(folder, specifier);
+}
+
+// A file's imports are resolved one after another from its folder: the last answer is asked again.
+let lastFolder = '';
+let lastFolderPlain = false;
+
+function isPlainFolder(folder: string): boolean {
+  if (folder !== lastFolder) {
+    lastFolder = folder;
+    lastFolderPlain = isPlainAbsolute(folder);
+  }
+  return lastFolderPlain;
 }
