@@ -74,8 +74,6 @@ export class WriteModel {
   private readonly base: RegistryBase | undefined;
   /** Where the families of keys the code uses (not registered) start in `families`. */
   private readonly firstUnregistered: number;
-  /** The families each site in a function touches (collectFamilies works them out, collectFunctions places them). */
-  private readonly touchedBy = new Map<CheckSite, Set<number>>();
 
   /**
    * `familiesFrom: 'reads'` (the analyzer): a family is a registered one or one some code reads.
@@ -92,12 +90,11 @@ export class WriteModel {
     // The registry's families come first, one per shape, at the indexes the base gives them:
     // shared, unchanged, until a site of this model is added to one (see ownFamily).
     this.families = this.base ? this.base.unused.slice() : [];
-    this.collectFamilies();
-    this.collectFunctions();
-    this.touchedBy.clear();
+    this.collectFunctions(this.collectFamilies());
   }
 
-  private collectFamilies(): void {
+  /** Collects the families; returns the families each site in a function touches, for collectFunctions to place. */
+  private collectFamilies(): Map<CheckSite, Set<number>> {
     const base = this.base;
     const byShape = new Map<string, CachedFamily>();
     const add = (template: Template, registered: RegistryFamily | undefined): number => {
@@ -131,18 +128,20 @@ export class WriteModel {
         }
       }
     }
+    const touchedBy = new Map<CheckSite, Set<number>>();
     for (const site of this.sites) {
       const { access, createsValue } = site.info;
       if (access === 'read' || site.info.channels) continue;
       const touched = this.familiesOfSite(site);
       // Every family exists by now: collectFunctions reads the same answer from here.
-      if (touched.size > 0 && site.fnId !== null) this.touchedBy.set(site, touched);
+      if (touched.size > 0 && site.fnId !== null) touchedBy.set(site, touched);
       for (const index of touched) {
         const family = this.ownFamily(index);
         if (access === 'write' && createsValue) family.populators = withSite(family.populators, site);
         if (access === 'delete' || access === 'expire') family.invalidators = withSite(family.invalidators, site);
       }
     }
+    return touchedBy;
   }
 
   /** The family at `index`, made this model's own (not the registry base's shared one) to add sites to. */
@@ -182,7 +181,7 @@ export class WriteModel {
     return found;
   }
 
-  private collectFunctions(): void {
+  private collectFunctions(touchedBy: ReadonlyMap<CheckSite, Set<number>>): void {
     const node = (id: string): GraphFunction => {
       let fn = this.functions.get(id);
       if (!fn) this.functions.set(id, (fn = { facts: undefined, id, name: null, invalidations: [], callers: [] }));
@@ -197,7 +196,7 @@ export class WriteModel {
     for (const site of this.sites) {
       if (site.fnId === null) continue;
       // A read, or a site touching no family, has none (familiesOfSite); a channel's is asked here.
-      const families = site.info.channels ? this.familiesOfSite(site) : this.touchedBy.get(site);
+      const families = site.info.channels ? this.familiesOfSite(site) : touchedBy.get(site);
       if (families === undefined || families.size === 0) continue;
       const fn = node(site.fnId);
       fn.name ??= site.functionName;
