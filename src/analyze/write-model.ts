@@ -209,11 +209,13 @@ export class WriteModel {
    * functions reach nothing: they share one empty summary, and a function that only passes one
    * callee's summary on shares that one, so a large call graph allocates few.
    */
-  summary(id: string, active = new Set<string>()): Summary {
+  summary(id: string, active?: Set<string>): Summary {
     const done = this.summaries.get(id);
     if (done) return done;
     const fn = this.functions.get(id);
     if (!fn) return EMPTY_SUMMARY;
+    // Made only here, not as a default: most calls are answered from `summaries` above.
+    active ??= new Set();
     active.add(id);
     let writes: Map<string, { fact: WriteFact; inFunction: string }> | undefined;
     let invalidates: Set<number> | undefined;
