@@ -600,6 +600,11 @@ function ownRelativeModule(fromFolder: string, specifier: string, projectFiles: 
   const target = resolveSpecifier(fromFolder, specifier);
   const extension = path.extname(target);
   const replacements = SOURCE_FOR_EXTENSION[extension];
-  const candidates = replacements ? replacements.map((ext) => target.slice(0, -extension.length) + ext) : EXTENSIONLESS.map((ext) => target + ext);
-  return candidates.find((candidate) => projectFiles.has(candidate));
+  // One candidate at a time: the first is nearly always the file (tens of thousands of imports).
+  const stem = replacements ? target.slice(0, -extension.length) : target;
+  for (const ext of replacements ?? EXTENSIONLESS) {
+    const candidate = stem + ext;
+    if (projectFiles.has(candidate)) return candidate;
+  }
+  return undefined;
 }
