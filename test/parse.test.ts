@@ -8,6 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
 import ts from '#typescript';
@@ -98,6 +100,23 @@ describe('parseWithParents', () => {
       expect(docs[0].parent).toBe(sf.endOfFileToken);
       expect(nodesOf(docs[0]).slice(1).every((node) => node.parent !== undefined)).toBe(true);
     }
+  });
+
+  it('leaves nothing of a tree reachable once its listed nodes are walked (the passes reuse their scratch space)', async () => {
+    // A streamed run counts on a tree dying young; the passes' stacks and list outlive every file.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const parseAndWalk = (name: string): WeakRef<ts.SourceFile> => {
+      const text = `import { a } from './a';\n/** doc */\nexport function f(x: Map<string, number>): string { return \`k:\${a}:\${x.size}\`; }\n`;
+      const sf = parseWithParents(name, text, { languageVersion: ts.ScriptTarget.Latest }, ts.ScriptKind.TS, true);
+      walkCodeNodes(sf, () => {});
+      return new WeakRef(sf);
+    };
+    const trees = [parseAndWalk('one.ts'), parseAndWalk('two.ts')];
+    // A WeakRef keeps its target to the end of the job that made or read it.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(trees.map((tree) => tree.deref() === undefined)).toEqual([true, true]);
   });
 
   it('handles a tree thousands of levels deep without recursion', () => {
