@@ -102,8 +102,8 @@ describe('parseWithParents', () => {
     }
   });
 
-  it('leaves nothing of a tree reachable once its listed nodes are walked (the passes reuse their scratch space)', async () => {
-    // A streamed run counts on a tree dying young; the passes' stacks and list outlive every file.
+  it('leaves nothing of a tree reachable once its listed nodes are walked', async () => {
+    // A streamed run counts on a tree dying young: nothing the passes keep may point into it.
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const parseAndWalk = (name: string): WeakRef<ts.SourceFile> => {
