@@ -79,8 +79,10 @@ const NO_NAMES: Map<string, Binding> = new Map();
 function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {
   let names = scopeNames.get(scope);
   if (!names) {
-    const found = new Map<string, Binding>();
+    // Made at the first name: most blocks declare nothing (large projects have millions).
+    let found: Map<string, Binding> | undefined;
     const declare = (name: string, binding: Binding) => {
+      found ??= new Map();
       if (!found.has(name)) found.set(name, binding); // the first declaration wins, as in a scan
     };
     const fromBinding = (pattern: ts.BindingName, owner: ts.VariableDeclaration | ts.ParameterDeclaration): void => {
@@ -105,8 +107,8 @@ function namesDeclaredIn(scope: ts.Node): Map<string, Binding> {
       for (const decl of scope.initializer.declarations) fromBinding(decl.name, decl);
     }
     if (ts.isCatchClause(scope) && scope.variableDeclaration) fromBinding(scope.variableDeclaration.name, scope.variableDeclaration);
-    // Most blocks declare nothing: they share one empty map (large projects have millions).
-    names = found.size === 0 ? NO_NAMES : found;
+    // Scopes that declare nothing share one empty map.
+    names = found ?? NO_NAMES;
     scopeNames.set(scope, names);
   }
   return names;
