@@ -13,7 +13,7 @@ export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | v
     if (visit(node)) return true;
     const start = stack.length;
     ts.forEachChild(node, push);
-    reverseFrom(stack, start, stack.length);
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
   }
   return false;
 }
@@ -40,7 +40,7 @@ export function forEachCodeNode(root: ts.Node, visit: (node: ts.Node) => void): 
     visit(node);
     const start = stack.length;
     ts.forEachChild(node, push);
-    reverseFrom(stack, start, stack.length);
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
   }
 }
 
@@ -96,68 +96,38 @@ function setParentPointers(root: ts.Node): void {
 /**
  * setParentPointers, in pre-order, returning the nodes forEachCodeNode visits in its order:
  * below a token or a type (NO_CODE) there is none, so those subtrees and JSDoc only get parents.
- *
- * One stack for those subtrees serves the whole file, and the stacks keep tops of their own
- * (`pop` gives an emptied array's room back, and the next `push` grows it anew). A stack and a
- * closure for each type annotation, and that shrinking and growing, were ~170 MB of garbage on
- * the bench's 10,000 files; garbage brings the next scavenge closer, and a scavenge copies the
- * trees still in use. The arrays are the pass's own, not kept from file to file: storing new
- * nodes into an array in the old generation costs a write barrier each, and that made the pass
- * ~20% more instructions.
  */
 function setParentsListingCode(root: ts.SourceFile): ts.Node[] {
   const code: ts.Node[] = [];
   const stack: ts.Node[] = [root];
-  let top = 1;
-  const quiet: ts.Node[] = [];
-  let quietTop = 0;
   let parent: ts.Node = root;
   const adopt = (child: ts.Node): void => {
     (child as { parent: ts.Node }).parent = parent;
-    stack[top++] = child;
+    stack.push(child);
   };
-  const adoptQuiet = (child: ts.Node): void => {
-    (child as { parent: ts.Node }).parent = parent;
-    quiet[quietTop++] = child;
-  };
-  // Parents below `node`, which has its own already.
-  const setQuietParents = (node: ts.Node): void => {
-    quiet[quietTop++] = node;
-    while (quietTop > 0) {
-      parent = quiet[--quietTop];
-      ts.forEachChild(parent, adoptQuiet);
-      const docs = (parent as { jsDoc?: ts.Node[] }).jsDoc;
-      if (docs) for (const doc of docs) adoptQuiet(doc);
-    }
-  };
-  while (top > 0) {
-    const node = stack[--top];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     if (NO_CODE[node.kind] === 1) {
-      // A type's subtree gets its parents only; a token has no children (JSDoc at most).
-      setQuietParents(node);
+      // A type's subtree gets its parents the plain way; a token has no children (JSDoc at most).
+      if (node.kind > ts.SyntaxKind.LastToken) setParentPointers(node);
+      else adoptDocs(node);
       continue;
     }
     code.push(node);
     parent = node;
-    const start = top;
+    const start = stack.length;
     ts.forEachChild(node, adopt);
-    reverseFrom(stack, start, top);
-    const docs = (node as { jsDoc?: ts.Node[] }).jsDoc;
-    if (docs) {
-      for (const doc of docs) {
-        (doc as { parent: ts.Node }).parent = node;
-        setQuietParents(doc);
-      }
-    }
+    for (let i = start, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j], stack[i]];
+    adoptDocs(node);
   }
   return code;
 }
 
-/** Reverses `stack[start..end)`: children pushed in source order come off it in source order. */
-function reverseFrom(stack: unknown[], start: number, end: number): void {
-  for (let i = start, j = end - 1; i < j; i++, j--) {
-    const swap = stack[i];
-    stack[i] = stack[j];
-    stack[j] = swap;
+function adoptDocs(node: ts.Node): void {
+  const docs = (node as { jsDoc?: ts.Node[] }).jsDoc;
+  if (!docs) return;
+  for (const doc of docs) {
+    (doc as { parent: ts.Node }).parent = node;
+    setParentPointers(doc);
   }
 }
