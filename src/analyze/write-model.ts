@@ -93,7 +93,7 @@ export class WriteModel {
     this.collectFunctions(this.collectFamilies());
   }
 
-  /** Collects the families; returns the families each site in a function touches, for collectFunctions to place. */
+  /** Collects the families; returns the families each non-read site in a function touches (channels included), for collectFunctions to place. */
   private collectFamilies(): Map<CheckSite, Set<number>> {
     const base = this.base;
     const byShape = new Map<string, CachedFamily>();
@@ -131,10 +131,12 @@ export class WriteModel {
     const touchedBy = new Map<CheckSite, Set<number>>();
     for (const site of this.sites) {
       const { access, createsValue } = site.info;
-      if (access === 'read' || site.info.channels) continue;
+      if (access === 'read') continue;
       const touched = this.familiesOfSite(site);
       // Every family exists by now: collectFunctions reads the same answer from here.
       if (touched.size > 0 && site.fnId !== null) touchedBy.set(site, touched);
+      // A channel's families are invalidated by whoever handles its messages, not by this site.
+      if (site.info.channels) continue;
       for (const index of touched) {
         const family = this.ownFamily(index);
         if (access === 'write' && createsValue) family.populators = withSite(family.populators, site);
@@ -195,9 +197,8 @@ export class WriteModel {
     for (const facts of this.facts.functions) for (const call of facts.calls) node(call.callee).callers.push({ caller: facts.id, where: call.where });
     for (const site of this.sites) {
       if (site.fnId === null) continue;
-      // A read, or a site touching no family, has none (familiesOfSite); a channel's is asked here.
-      const families = site.info.channels ? this.familiesOfSite(site) : touchedBy.get(site);
-      if (families === undefined || families.size === 0) continue;
+      const families = touchedBy.get(site);
+      if (families === undefined) continue;
       const fn = node(site.fnId);
       fn.name ??= site.functionName;
       fn.invalidations.push({ site, families });
